@@ -1,0 +1,68 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// SecondPass: second-pass ASR rescoring with LoRA-adapted neural language models.
+///
+/// Libraries hold all logic; executables are thin. Domain modules (NeuralLM, Adaptation,
+/// Phonetics, FirstPass, Evaluation) never depend on the transport (H2RPC, NIO).
+let package = Package(
+    name: "SecondPass",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "secondpass", targets: ["secondpass"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // MARK: C libraries through pkg-config
+        .systemLibrary(
+            name: "CNGHTTP2", path: "Sources/CNGHTTP2", pkgConfig: "libnghttp2",
+            providers: [.apt(["libnghttp2-dev"])]),
+        .systemLibrary(
+            name: "CProtobufC", path: "Sources/CProtobufC", pkgConfig: "libprotobuf-c",
+            providers: [.apt(["libprotobuf-c-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+
+        // MARK: Messages and transport
+        .target(name: "CRescoringProtos", dependencies: ["CProtobufC"]),
+        .target(name: "RescoringMessages", dependencies: ["CRescoringProtos", "CProtobufC"]),
+        .target(
+            name: "H2RPC",
+            dependencies: [
+                "CNGHTTP2",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+
+        // MARK: Domain (no transport)
+        .target(name: "NeuralLM", dependencies: ["COpenBLAS"]),
+        .target(name: "Phonetics"),
+        .target(name: "Evaluation"),
+        .target(name: "FirstPass", dependencies: ["Phonetics", "Evaluation"]),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "secondpass",
+            dependencies: [
+                "H2RPC", "RescoringMessages", "NeuralLM", "Phonetics", "Evaluation", "FirstPass",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // MARK: Tests
+        .testTarget(name: "RescoringMessagesTests", dependencies: ["RescoringMessages"]),
+        .testTarget(name: "H2RPCTests", dependencies: ["H2RPC", "RescoringMessages"]),
+        .testTarget(name: "NeuralLMTests", dependencies: ["NeuralLM"]),
+        .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
+        .testTarget(name: "FirstPassTests", dependencies: ["FirstPass"]),
+    ]
+)

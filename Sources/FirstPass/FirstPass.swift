@@ -1,0 +1,1 @@
+// FirstPass module: see Docs/architecture.md.

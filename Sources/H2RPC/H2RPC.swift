@@ -1,0 +1,1 @@
+// H2RPC module: see Docs/architecture.md.

@@ -1,0 +1,1 @@
+// NeuralLM module: see Docs/architecture.md.

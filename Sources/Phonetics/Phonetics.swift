@@ -1,0 +1,1 @@
+// Phonetics module: see Docs/architecture.md.

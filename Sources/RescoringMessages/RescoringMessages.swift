@@ -1,0 +1,1 @@
+// RescoringMessages module: see Docs/architecture.md.
