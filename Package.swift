@@ -43,21 +43,23 @@ let package = Package(
             ]),
 
         // MARK: Domain (no transport)
+        .target(name: "NBest"),
         .target(name: "NeuralLM", dependencies: ["COpenBLAS"]),
-        .target(name: "Phonetics"),
-        .target(name: "Evaluation"),
-        .target(name: "FirstPass", dependencies: ["Phonetics", "Evaluation"]),
+        .target(name: "Phonetics", dependencies: ["NBest"]),
+        .target(name: "Evaluation", dependencies: ["NBest"]),
+        .target(name: "FirstPass", dependencies: ["NBest", "Phonetics", "Evaluation"]),
 
         // MARK: Executables
         .executableTarget(
             name: "secondpass",
             dependencies: [
-                "H2RPC", "RescoringMessages", "NeuralLM", "Phonetics", "Evaluation", "FirstPass",
+                "H2RPC", "RescoringMessages", "NBest", "NeuralLM", "Phonetics", "Evaluation", "FirstPass",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
         // MARK: Tests
+        .testTarget(name: "NBestTests", dependencies: ["NBest"]),
         .testTarget(name: "RescoringMessagesTests", dependencies: ["RescoringMessages"]),
         .testTarget(name: "H2RPCTests", dependencies: ["H2RPC", "RescoringMessages"]),
         .testTarget(name: "NeuralLMTests", dependencies: ["NeuralLM"]),
