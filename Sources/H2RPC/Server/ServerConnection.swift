@@ -242,6 +242,7 @@ final class ServerConnection: HTTP2Connection {
     /// Rejects a call before any handler runs, with a Trailers-Only response.
     private func reject(_ stream: HTTP2StreamState, _ error: RPCError) {
         stream.isFinished = true
+        stream.resetAfterEndStream = true
         stream.headersSubmitted = true
         stopReading(stream)
         _ = session.submitResponse(
@@ -253,6 +254,7 @@ final class ServerConnection: HTTP2Connection {
     /// Answers a non-gRPC request with a bare HTTP status.
     private func respondHTTP(_ stream: HTTP2StreamState, status: Int) {
         stream.isFinished = true
+        stream.resetAfterEndStream = true
         stream.headersSubmitted = true
         stopReading(stream)
         _ = session.submitResponse(
@@ -288,10 +290,8 @@ final class ServerConnection: HTTP2Connection {
         super.inboundFailed(stream, error: error)
         // The handler may be blocked writing; it learns the status when its task is cancelled.
         stream.handlerTask?.cancel()
-        let streamID = stream.streamID
-        finishCall(streamID: streamID, failure: error, trailing: Metadata(), initial: nil)
-        session.resetStream(streamID: streamID, errorCode: NGHTTP2_CANCEL)
-        flush()
+        stream.resetAfterEndStream = true
+        finishCall(streamID: stream.streamID, failure: error, trailing: Metadata(), initial: nil)
     }
 
     func deadlineExpired(streamID: Int32) {
@@ -300,12 +300,15 @@ final class ServerConnection: HTTP2Connection {
         let error = RPCError(code: .deadlineExceeded, message: "The call's deadline was exceeded.")
         stream.gate.close(error)
         if !stream.headersSubmitted {
+            // Trailers-Only with DEADLINE_EXCEEDED, then RST_STREAM once it is out.
+            stream.resetAfterEndStream = true
             finishCall(streamID: streamID, failure: error, trailing: Metadata(), initial: nil)
         } else {
+            // Part of a message may already be on the wire: the stream cannot be ended cleanly.
             stream.isFinished = true
+            session.resetStream(streamID: streamID, errorCode: NGHTTP2_CANCEL)
+            flush()
         }
-        session.resetStream(streamID: streamID, errorCode: NGHTTP2_CANCEL)
-        flush()
     }
 
     override func streamWillBeRemoved(_ stream: HTTP2StreamState, reason: RPCError) {
@@ -313,10 +316,9 @@ final class ServerConnection: HTTP2Connection {
             stream.handlerTask?.cancel()
         }
         super.streamWillBeRemoved(stream, reason: reason)
-        if isDraining && streams.isEmpty {
-            flush()
-            closeConnection()
-        }
+        // While draining, nghttp2 stops wanting to read once the last stream is gone (GOAWAY was
+        // sent); `flush` then closes the connection after writing what is pending.
+        if isDraining && streams.isEmpty { flush() }
     }
 
     // MARK: Graceful shutdown
@@ -336,10 +338,21 @@ final class ServerConnection: HTTP2Connection {
         forceCloseTimer = loop.scheduleTask(in: TimeAmount(gracePeriod)) {
             let connection = bound.value
             connection.logger.debug(
-                "grace period over; closing connection",
+                "grace period over; cancelling calls",
                 metadata: ["open_streams": "\(connection.streams.count)"])
+            connection.cancelAllStreams()
             connection.closeConnection()
         }
+    }
+
+    /// Resets every open stream with CANCEL so clients see `CANCELLED`, then flushes.
+    private func cancelAllStreams() {
+        for stream in streams.values {
+            stream.handlerTask?.cancel()
+            stream.isFinished = true
+            session.resetStream(streamID: stream.streamID, errorCode: NGHTTP2_CANCEL)
+        }
+        flush()
     }
 
     override func tearDown(reason: RPCError) {
