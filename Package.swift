@@ -58,6 +58,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        .executableTarget(
+            name: "rpc-bench",
+            dependencies: [
+                "H2RPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+
         // MARK: Tests
         .testTarget(name: "NBestTests", dependencies: ["NBest"]),
         .testTarget(name: "RescoringMessagesTests", dependencies: ["RescoringMessages"]),

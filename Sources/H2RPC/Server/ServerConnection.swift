@@ -146,10 +146,24 @@ final class ServerConnection: HTTP2Connection {
         let streamID = stream.streamID
         let tracker = self.tracker
         tracker.callStarted()
+        let maximumSendSize = limits.maximumSendMessageSize
+        let gate = stream.gate
         stream.handlerTask = Task {
             var failure: RPCError?
+            var finalMessage: [UInt8]?
             do {
-                try await handler.run(requests, sink, callContext)
+                if let response = try await handler.run(requests, sink, callContext) {
+                    guard response.count <= maximumSendSize else {
+                        throw RPCError(
+                            code: .resourceExhausted,
+                            message:
+                                "Response message of \(response.count) bytes exceeds the limit of \(maximumSendSize) bytes."
+                        )
+                    }
+                    let framed = MessageFraming.frame(response)
+                    try gate.add(framed.count)
+                    finalMessage = framed
+                }
             } catch {
                 failure = RPCError.from(error)
             }
@@ -157,7 +171,8 @@ final class ServerConnection: HTTP2Connection {
             let initial = box.takeInitial()
             loop.execute {
                 bound.value.finishCall(
-                    streamID: streamID, failure: failure, trailing: trailing, initial: initial)
+                    streamID: streamID, finalMessage: finalMessage, failure: failure, trailing: trailing,
+                    initial: initial)
             }
             tracker.callFinished()
         }
@@ -207,7 +222,10 @@ final class ServerConnection: HTTP2Connection {
     }
 
     /// Ends a call with its status: trailers after the body, or Trailers-Only if nothing was sent.
-    func finishCall(streamID: Int32, failure: RPCError?, trailing: Metadata, initial: Metadata?) {
+    func finishCall(
+        streamID: Int32, finalMessage: [UInt8]? = nil, failure: RPCError?, trailing: Metadata,
+        initial: Metadata?
+    ) {
         guard let stream = streams[streamID], !stream.isFinished else { return }
         stream.isFinished = true
         stream.deadlineTimer?.cancel()
@@ -226,7 +244,17 @@ final class ServerConnection: HTTP2Connection {
             initialFields = (try? MetadataWireFormat.encode(initial)) ?? []
         }
         let statusFields = Self.statusFields(status)
-        if stream.headersSubmitted {
+        if let finalMessage, status == nil {
+            // Unary-style response: headers, the message and trailers in one step.
+            if !stream.headersSubmitted {
+                stream.headersSubmitted = true
+                _ = session.submitResponse(
+                    streamID: streamID, headers: Self.responseHeaders + initialFields, hasBody: true)
+            }
+            stream.outbound.writeBytes(finalMessage)
+            stream.trailers = statusFields + trailerFields
+            endOutbound(stream)
+        } else if stream.headersSubmitted {
             stream.trailers = statusFields + trailerFields
             endOutbound(stream)
         } else {
