@@ -48,12 +48,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to bind; 0 picks a free one. The bound port is printed as 'PORT <n>'.")
     var port = 0
 
+    @Flag(help: "Run handlers on the connection's event loop instead of the global concurrent executor.")
+    var handlersOnEventLoop = false
+
     func run() async throws {
         var logger = Logger(label: "rpc-bench")
         logger.logLevel = .warning
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = port
+        if handlersOnEventLoop { configuration.handlerExecution = .connectionEventLoop }
         let server = RPCServer(router: BenchMethods.router(), configuration: configuration, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

@@ -148,9 +148,10 @@ final class ServerConnection: HTTP2Connection {
         let tracker = self.tracker
         let maximumSendSize = limits.maximumSendMessageSize
         let gate = stream.gate
+        let executor = taskExecutor(loop)
         let launch: () -> Task<Void, Never> = {
             tracker.callStarted()
-            return Task {
+            return Task(executorPreference: executor) {
                 var failure: RPCError?
                 var finalMessage: [UInt8]?
                 do {
@@ -196,6 +197,16 @@ final class ServerConnection: HTTP2Connection {
     }
 
     private var cachedPeer: String?
+    private var eventLoopExecutor: EventLoopTaskExecutor?
+
+    /// The executor handler tasks prefer: `nil` (global) or this connection's event loop.
+    private func taskExecutor(_ loop: any EventLoop) -> (any TaskExecutor)? {
+        guard configuration.handlerExecution == .connectionEventLoop else { return nil }
+        if let eventLoopExecutor { return eventLoopExecutor }
+        let executor = EventLoopTaskExecutor(eventLoop: loop)
+        eventLoopExecutor = executor
+        return executor
+    }
 
     /// The client's address, formatted once per connection rather than once per call.
     private func peerDescription(_ context: ChannelHandlerContext) -> String {
