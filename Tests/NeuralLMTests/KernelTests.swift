@@ -141,7 +141,7 @@ struct KernelTests {
             try model.nextTokenLogProbabilities(TokenBatch(sequences: [[1, 2], [29]]))
         }
         #expect(throws: NeuralLMError.self) {
-            try model.sentenceLogProbabilities([Array(repeating: 3, count: 15)])
+            try model.sentenceLogProbabilities([Array(repeating: 3, count: 16)])
         }
         #expect(throws: NeuralLMError.self) {
             try model.nextTokenLogProbabilities(TokenBatch(sequences: [[]]))
