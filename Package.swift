@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "NBestTests", dependencies: ["NBest"]),
         .testTarget(name: "RescoringMessagesTests", dependencies: ["RescoringMessages"]),
         .testTarget(name: "H2RPCTests", dependencies: ["H2RPC", "RescoringMessages"]),
-        .testTarget(name: "NeuralLMTests", dependencies: ["NeuralLM"]),
+        .testTarget(name: "NeuralLMTests", dependencies: ["NeuralLM"], exclude: ["Python"]),
         .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "FirstPassTests", dependencies: ["FirstPass"]),
