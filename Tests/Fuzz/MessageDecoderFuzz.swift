@@ -3,6 +3,17 @@
 // Every input is decoded as every message type. A decode must either throw `ProtoBridgeError`
 // or give a message that re-encodes and decodes to the same bytes; anything else (a crash, an
 // ASan report, another error type, an unstable round trip) is a finding.
+//
+// Build by hand (what Scripts/fuzz automates):
+//   swift build --target RescoringMessages --build-path .build-fuzz \
+//     -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address
+//   swiftc -sanitize=fuzzer,address -parse-as-library -I .build-fuzz/debug/Modules \
+//     -Xcc -fmodule-map-file=Sources/CRescoringProtos/include/module.modulemap \
+//     -Xcc -ISources/CRescoringProtos/include \
+//     -Xcc -fmodule-map-file=Sources/CProtobufC/module.modulemap \
+//     Tests/Fuzz/MessageDecoderFuzz.swift .build-fuzz/debug/{RescoringMessages,NBest}.build/*.o \
+//     $(find .build-fuzz/debug/CRescoringProtos.build -name '*.o') -lprotobuf-c \
+//     -o message-decoder-fuzz
 import RescoringMessages
 
 private let messageTypes: [any ProtoMessage.Type] = [
