@@ -61,7 +61,14 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "NBestTests", dependencies: ["NBest"]),
         .testTarget(name: "RescoringMessagesTests", dependencies: ["RescoringMessages"]),
-        .testTarget(name: "H2RPCTests", dependencies: ["H2RPC", "RescoringMessages"]),
+        .testTarget(
+            name: "H2RPCTests",
+            dependencies: [
+                "H2RPC", "RescoringMessages",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
         .testTarget(name: "NeuralLMTests", dependencies: ["NeuralLM"]),
         .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
