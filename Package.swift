@@ -31,7 +31,7 @@ let package = Package(
 
         // MARK: Messages and transport
         .target(name: "CRescoringProtos", dependencies: ["CProtobufC"]),
-        .target(name: "RescoringMessages", dependencies: ["CRescoringProtos", "CProtobufC"]),
+        .target(name: "RescoringMessages", dependencies: ["CRescoringProtos", "CProtobufC", "NBest"]),
         .target(
             name: "H2RPC",
             dependencies: [
