@@ -48,12 +48,14 @@ let package = Package(
         .target(name: "Phonetics", dependencies: ["NBest"]),
         .target(name: "Evaluation", dependencies: ["NBest"]),
         .target(name: "FirstPass", dependencies: ["NBest", "Phonetics", "Evaluation"]),
+        .target(name: "Adaptation", dependencies: ["NeuralLM", "Evaluation", "NBest"]),
 
         // MARK: Executables
         .executableTarget(
             name: "secondpass",
             dependencies: [
                 "H2RPC", "RescoringMessages", "NBest", "NeuralLM", "Phonetics", "Evaluation", "FirstPass",
+                "Adaptation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -74,5 +76,6 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "FirstPassTests", dependencies: ["FirstPass"]),
         .testTarget(name: "DataTests"),
+        .testTarget(name: "AdaptationTests", dependencies: ["Adaptation", "NeuralLM", "NBest"]),
     ]
 )
