@@ -76,6 +76,11 @@ struct BenchEvalCommand: ParsableCommand {
                 Double(pairs.count) / alignSeconds, alignSeconds * 1000))
         print(String(format: "corpus WER from strings: %.2f ms", corpusSeconds * 1000))
         print(String(format: "corpus WER with standard normalisation: %.2f ms", normalizedSeconds * 1000))
+        let reportSeconds = try timeRobustnessReport(references: references, hypotheses: hypotheses)
+        print(
+            String(
+                format: "robustness report (2 conditions, B = 1000 paired bootstrap, 8 figures): %.2f ms",
+                reportSeconds * 1000))
         guard !noPeer else { return }
         let peer = try runJiwer(references: references, hypotheses: hypotheses)
         let agree =
@@ -89,6 +94,39 @@ struct BenchEvalCommand: ParsableCommand {
             String(
                 format: "speed-up over jiwer (corpus WER from strings): %.1fx", peer.seconds / corpusSeconds))
         if !agree { throw ExitCode.failure }
+    }
+
+    /// Times a clean-vs-perturbed robustness report over the corpus (the aggregator's heaviest call).
+    ///
+    /// Clean lists are [hypothesis, reference]; perturbed lists swap one word of the hypothesis.
+    private func timeRobustnessReport(references: [String], hypotheses: [String]) throws -> Double {
+        var outcomes = OutcomeSet()
+        for (index, (reference, hypothesis)) in zip(references, hypotheses).enumerated() {
+            let chosen = index % 3 == 0 ? 1 : 0
+            for (condition, first) in [("clean", hypothesis), ("perturbed", "uh " + hypothesis)] {
+                let list = [first, reference]
+                try outcomes.insert(
+                    UtteranceOutcome(
+                        run: "bench", condition: condition, utteranceID: "u\(index)", reference: reference,
+                        firstPassTexts: list, chosenIndex: chosen, chosenText: list[chosen]))
+            }
+        }
+        let builder = ReportBuilder(bootstrap: BootstrapSettings(resamples: 1000))
+        let comparison = PerturbationComparison(
+            kind: .nBest(probability: 0.1), perturbedCondition: "perturbed")
+        return median(
+            try (0..<max(1, repetitions / 2)).map { _ in
+                var failure: Error?
+                let seconds = time {
+                    do {
+                        _ = try builder.robustnessReport(outcomes, run: "bench", comparisons: [comparison])
+                    } catch {
+                        failure = error
+                    }
+                }
+                if let failure { throw failure }
+                return seconds
+            })
     }
 
     /// Seeded references and noisy hypotheses.
