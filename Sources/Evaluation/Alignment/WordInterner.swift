@@ -33,29 +33,37 @@ public struct WordInterner: Sendable {
     public mutating func id(of word: Substring) -> Int32 {
         var copy = String(word)
         copy.makeContiguousUTF8()
-        return copy.utf8.withContiguousStorageIfAvailable { id(ofBytes: UnsafeRawBufferPointer($0)) }!
+        if let id = copy.utf8.withContiguousStorageIfAvailable({ id(ofBytes: UnsafeRawBufferPointer($0)) }) {
+            return id
+        }
+        return Array(copy.utf8).withUnsafeBytes { id(ofBytes: $0) }
     }
 
     /// Ids of the words of `text`, split on spaces (runs of spaces never make empty words).
     public mutating func ids(ofText text: String) -> [Int32] {
         var text = text
         text.makeContiguousUTF8()
-        return text.utf8.withContiguousStorageIfAvailable { bytes in
-            var ids: [Int32] = []
-            var start = 0
-            let count = bytes.count
-            while start < count {
-                while start < count, bytes[start] == 0x20 { start += 1 }
-                var end = start
-                while end < count, bytes[end] != 0x20 { end += 1 }
-                if end > start {
-                    let word = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                    ids.append(id(ofBytes: UnsafeRawBufferPointer(word)))
-                }
-                start = end
+        // makeContiguousUTF8 guarantees contiguous storage; the copy is a defensive fallback.
+        let split = text.utf8.withContiguousStorageIfAvailable { splitAndIntern($0) }
+        return split ?? Array(text.utf8).withUnsafeBufferPointer { splitAndIntern($0) }
+    }
+
+    /// Splits UTF-8 bytes on spaces and interns each word.
+    private mutating func splitAndIntern(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int32] {
+        var ids: [Int32] = []
+        var start = 0
+        let count = bytes.count
+        while start < count {
+            while start < count, bytes[start] == 0x20 { start += 1 }
+            var end = start
+            while end < count, bytes[end] != 0x20 { end += 1 }
+            if end > start {
+                let word = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                ids.append(id(ofBytes: UnsafeRawBufferPointer(word)))
             }
-            return ids
-        }!
+            start = end
+        }
+        return ids
     }
 
     /// Ids of already-split words.
