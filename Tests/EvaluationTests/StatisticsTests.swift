@@ -113,3 +113,21 @@ struct StatisticsTests {
         for count in histogram { #expect(abs(count - 10_000) < 500) }
     }
 }
+
+@Suite("Statistics properties (seeded)")
+struct StatisticsPropertyTests {
+    @Test(arguments: [UInt64(21), 22, 23])
+    func mapssweIsOneForIdenticalAndSymmetricOtherwise(seed: UInt64) throws {
+        var generator = SeededGenerator(seed: seed)
+        for _ in 0..<50 {
+            let n = Int.random(in: 2...40, using: &generator)
+            let a = (0..<n).map { _ in Int.random(in: 0...6, using: &generator) }
+            let b = (0..<n).map { _ in Int.random(in: 0...6, using: &generator) }
+            #expect(try MatchedPairsTest(errorsA: a, errorsB: a).pValue == 1)
+            let forward = try MatchedPairsTest(errorsA: a, errorsB: b)
+            let backward = try MatchedPairsTest(errorsA: b, errorsB: a)
+            #expect(forward.pValue == backward.pValue)
+            #expect(forward.pValue >= 0 && forward.pValue <= 1)
+        }
+    }
+}

@@ -11,7 +11,7 @@ public struct MarkdownReportRenderer: Sendable {
     /// One row per (run, condition): WERs, SER, rescoring WERR, MAPSSWE p and oracle WERs.
     public func render(conditions reports: [ConditionReport]) -> String {
         let ks = Array(Set(reports.flatMap { $0.oracle.map(\.k) })).sorted()
-        var header = ["Run", "Condition", "Utts", "WER₁", "WER₂ [95% CI]", "SER₂", "WERR [CI]", "MAPSSWE p"]
+        var header = ["Run", "Condition", "Utts", "WER₁", "WER₂ [CI]", "SER₂", "WERR [CI]", "MAPSSWE p"]
         header += ks.map { "Oracle@\($0)" }
         var rows: [[String]] = []
         for report in reports {
@@ -26,7 +26,7 @@ public struct MarkdownReportRenderer: Sendable {
             row += ks.map { k in percent(report.oracle.first { $0.k == k }?.wordErrorRate) }
             rows.append(row)
         }
-        return table(header: header, rows: rows)
+        return table(header: header, rows: rows) + footnote(reports.first?.bootstrap)
     }
 
     /// One row per perturbation: WER₂ clean/perturbed, the relative figure, the normalised ratio, flips.
@@ -46,7 +46,7 @@ public struct MarkdownReportRenderer: Sendable {
                 interval(figure.flipRate, format: percent),
             ]
         }
-        return "Run `\(report.run)`\n\n" + table(header: header, rows: rows)
+        return "Run `\(report.run)`\n\n" + table(header: header, rows: rows) + footnote(report.bootstrap)
     }
 
     /// One row per system comparison.
@@ -62,7 +62,15 @@ public struct MarkdownReportRenderer: Sendable {
                 interval(c.werr, format: signedPercent), pValue(c.matchedPairs.pValue),
             ]
         }
-        return table(header: header, rows: rows)
+        return table(header: header, rows: rows) + footnote(comparisons.first?.bootstrap)
+    }
+
+    /// States how the intervals were computed, so a table is never read without its settings.
+    private func footnote(_ settings: BootstrapSettings?) -> String {
+        guard let settings else { return "" }
+        return String(
+            format: "\nIntervals: %g%% paired bootstrap over utterances, B = %d, seed %llu.\n",
+            settings.confidence * 100, settings.resamples, settings.seed)
     }
 
     private func table(header: [String], rows: [[String]]) -> String {

@@ -29,18 +29,16 @@ public struct PairedBootstrap: Sendable {
         let estimates = statistics.map { $0(totals) }
         var values = [[Double]](repeating: [], count: statistics.count)
         for slot in values.indices { values[slot].reserveCapacity(settings.resamples) }
-        var generator = SplitMix64(seed: settings.seed)
-        // Multiplicity of each utterance in a resample; totals are then dot products per column.
-        var multiplicity = [Double](repeating: 0, count: count)
-        var resampled = [Double](repeating: 0, count: columns.count)
-        for _ in 0..<settings.resamples {
-            for index in multiplicity.indices { multiplicity[index] = 0 }
-            for _ in 0..<count { multiplicity[generator.next(below: count)] += 1 }
-            for (slot, column) in columns.enumerated() {
-                var sum = 0.0
-                for index in 0..<count { sum += column[index] * multiplicity[index] }
-                resampled[slot] = sum
-            }
+        // Row-major copy (one row per utterance) so a drawn utterance adds one contiguous row.
+        let width = columns.count
+        var rows = [Double](repeating: 0, count: count * width)
+        for (slot, column) in columns.enumerated() {
+            for index in 0..<count { rows[index * width + slot] = column[index] }
+        }
+        let totalsPerResample = Self.resampledTotals(
+            rows: rows, width: width, count: count, resamples: settings.resamples, seed: settings.seed)
+        for resample in 0..<settings.resamples {
+            let resampled = Array(totalsPerResample[(resample * width)..<((resample + 1) * width)])
             for (slot, statistic) in statistics.enumerated() {
                 if let value = statistic(resampled), value.isFinite { values[slot].append(value) }
             }
@@ -50,5 +48,25 @@ public struct PairedBootstrap: Sendable {
                 estimate: estimates[slot], values: values[slot], confidence: settings.confidence,
                 resamples: settings.resamples)
         }
+    }
+
+    /// Column totals of every resample, flattened (resample-major), from one seeded generator.
+    private static func resampledTotals(rows: [Double], width: Int, count: Int, resamples: Int, seed: UInt64)
+        -> [Double]
+    {
+        var generator = SplitMix64(seed: seed)
+        var totals = [Double](repeating: 0, count: resamples * width)
+        rows.withUnsafeBufferPointer { rows in
+            totals.withUnsafeMutableBufferPointer { totals in
+                for resample in 0..<resamples {
+                    let base = resample * width
+                    for _ in 0..<count {
+                        let row = generator.next(below: count) * width
+                        for slot in 0..<width { totals[base + slot] += rows[row + slot] }
+                    }
+                }
+            }
+        }
+        return totals
     }
 }
