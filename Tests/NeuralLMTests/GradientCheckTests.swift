@@ -90,8 +90,10 @@ struct GradientCheckTests {
         #expect(frozen.input.maxAbsDifference(gradients.input) == 0)
     }
 
-    @Test("causal attention over packed segments of different lengths")
-    func attention() {
+    @Test(
+        "causal attention over packed segments of different lengths, with and without dropout",
+        arguments: [false, true])
+    func attention(dropout: Bool) {
         let heads = 2
         let c = 8
         let segments = [
@@ -100,17 +102,24 @@ struct GradientCheckTests {
         ]
         let qkv = random([7, 3 * c], seed: 11)
         let r = random([7, c], seed: 12)
+        var rng = SeededGenerator(seed: 13)
+        let masks: [[Float]]? =
+            dropout
+            ? segments.map { Dropout.mask(count: heads * $0.length * $0.length, probability: 0.3, rng: &rng) }
+            : nil
         func output(_ input: Tensor) -> Tensor {
             AttentionKernel.forward(
                 qkv: input, segments: segments, past: nil, heads: heads, keepProbabilities: false,
-                returnPresents: false
+                returnPresents: false, dropoutMasks: masks
             ).output
         }
         let forward = AttentionKernel.forward(
             qkv: qkv, segments: segments, past: nil, heads: heads, keepProbabilities: true,
-            returnPresents: false)
+            returnPresents: false,
+            dropoutMasks: masks)
         let analytic = AttentionKernel.backward(
-            qkv: qkv, segments: segments, probabilities: forward.probabilities, gradOutput: r, heads: heads)
+            qkv: qkv, segments: segments, probabilities: forward.probabilities, gradOutput: r, heads: heads,
+            dropoutMasks: masks)
         check("qkv", point: qkv, analytic: analytic, samples: 80) { project(output($0), r) }
     }
 

@@ -36,6 +36,10 @@ struct PrefixSharingTests {
         #expect(trie.nodes[2].offset == 2)
         #expect(trie.computedPositions == 6)
         #expect(trie.waves == [[0, 1], [2], [3, 4]])
+        let grouped = PrefixTrie(sequences: [[1, 5, 6], [1, 5, 7], [1, 5, 6]], groups: [0, 1, 0])
+        #expect(grouped.nodes.map(\.tokens) == [[1, 5, 6], [1, 5, 7]])
+        #expect(grouped.nodes.map(\.group) == [0, 1])
+        #expect(grouped.endNode == [0, 1, 0])
     }
 
     @Test("scores equal the plain batched path within 1e-4 on random lists", arguments: 0..<6)

@@ -111,6 +111,7 @@ struct TrainingTests {
         var config = TestSupport.tinyConfig
         config.residPdrop = 0.2
         config.embdPdrop = 0.2
+        config.attnPdrop = 0.2
         var model = try GPT2Model(config: config, seed: 3)
         model.forEachParameter { _, t, _ in t.scale(by: 3) }
         var generator: SeededGenerator? = SeededGenerator(seed: 5)

@@ -17,12 +17,17 @@ extension GPT2Model {
     /// continue from their parent's key/value cache (copied on branch). A node's last position
     /// is followed by several tokens (each child's first token, EOS where a hypothesis ends), and
     /// its log-softmax is evaluated once for all of them.
+    ///
+    /// - Parameter adapters: optional adapter name per sentence (see
+    ///   `sentenceLogProbabilities(_:adapters:)`); prefixes are shared only between sentences
+    ///   scored with the same adapter.
     public func sentenceLogProbabilitiesSharingPrefixes(
-        _ sentences: [[Int]]
+        _ sentences: [[Int]], adapters: [String?]? = nil
     ) throws -> (scores: [Float], statistics: PrefixSharingStatistics) {
         let inputs = sentences.map { [config.bosTokenId] + $0 }
         try validate(sequences: inputs)
-        let trie = PrefixTrie(sequences: inputs)
+        let groupNames = try adapterGroups(adapters, count: sentences.count)
+        let trie = PrefixTrie(sequences: inputs, groups: groupNames?.groups)
         let nodes = trie.nodes
         var caches = [KeyValueCache?](repeating: nil, count: nodes.count)
         // Per node: Σ log p over inner transitions, and log p of each follower of the last token.
@@ -33,9 +38,23 @@ extension GPT2Model {
             let past = wave.map { nodes[$0].parent.flatMap { caches[$0] } }
             var rng: SeededGenerator? = nil
             let keepCaches = wave.contains { !nodes[$0].children.isEmpty }
+            var routing: AdapterRouting? = nil
+            if let groupNames {
+                var row = 0
+                var assignments: [(rows: Range<Int>, adapter: String)] = []
+                for index in wave {
+                    let length = nodes[index].tokens.count
+                    if let name = groupNames.names[nodes[index].group] {
+                        assignments.append((row..<(row + length), name))
+                    }
+                    row += length
+                }
+                routing = AdapterRouting(assignments: assignments)
+            }
             let output = trunk(
                 sequences: wave.map { nodes[$0].tokens }, past: past, returnPresents: keepCaches,
-                dropout: &rng)
+                dropout: &rng,
+                routing: routing)
             var targets: [[Int]] = []
             for index in wave {
                 let node = nodes[index]

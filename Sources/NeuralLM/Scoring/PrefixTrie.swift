@@ -16,6 +16,8 @@ public struct PrefixTrie: Sendable {
         public var endingSequences: [Int]
         /// Number of tokens before this run (its first position).
         public var offset: Int
+        /// Group of the sequences through this node (sequences of different groups never share).
+        public var group: Int
     }
 
     /// Nodes in breadth-first order: every parent precedes its children.
@@ -24,16 +26,32 @@ public struct PrefixTrie: Sendable {
     public private(set) var endNode: [Int] = []
 
     /// Builds the trie; every sequence must be non-empty.
-    public init(sequences: [[Int]]) {
-        // Uncompressed trie first: one entry per token.
-        var tokens: [Int] = [-1]
-        var parents: [Int] = [-1]
-        var children: [[Int: Int]] = [[:]]
-        var childOrder: [[Int]] = [[]]
-        var endings: [[Int]] = [[]]
+    ///
+    /// - Parameter groups: optional group per sequence (e.g. the adapter that scores it);
+    ///   prefixes are shared only within a group, since different adapters give different states.
+    public init(sequences: [[Int]], groups: [Int]? = nil) {
+        precondition(groups == nil || groups!.count == sequences.count, "one group per sequence")
+        // Uncompressed trie first: one entry per token, under one virtual root per group.
+        var tokens: [Int] = []
+        var parents: [Int] = []
+        var children: [[Int: Int]] = []
+        var childOrder: [[Int]] = []
+        var endings: [[Int]] = []
         var ends: [Int] = []
+        var roots: [Int: Int] = [:]
+        var rootOrder: [(group: Int, node: Int)] = []
         for (index, sequence) in sequences.enumerated() {
-            var node = 0
+            let group = groups?[index] ?? 0
+            if roots[group] == nil {
+                roots[group] = tokens.count
+                rootOrder.append((group, tokens.count))
+                tokens.append(-1)
+                parents.append(-1)
+                children.append([:])
+                childOrder.append([])
+                endings.append([])
+            }
+            var node = roots[group]!
             for token in sequence {
                 if let next = children[node][token] {
                     node = next
@@ -54,10 +72,12 @@ public struct PrefixTrie: Sendable {
         }
         // Compress chains: a run continues while its last entry has one child and no sequence ends.
         var compressedOf = [Int](repeating: -1, count: tokens.count)
-        var queue: [(start: Int, parent: Int?, offset: Int)] = childOrder[0].map { ($0, nil, 0) }
+        var queue: [(start: Int, parent: Int?, offset: Int, group: Int)] = rootOrder.flatMap { root in
+            childOrder[root.node].map { ($0, nil, 0, root.group) }
+        }
         var head = 0
         while head < queue.count {
-            let (start, parent, offset) = queue[head]
+            let (start, parent, offset, group) = queue[head]
             head += 1
             var run = [tokens[start]]
             var last = start
@@ -68,11 +88,11 @@ public struct PrefixTrie: Sendable {
             let index = nodes.count
             nodes.append(
                 Node(
-                    tokens: run, parent: parent, children: [], endingSequences: endings[last], offset: offset)
-            )
+                    tokens: run, parent: parent, children: [], endingSequences: endings[last], offset: offset,
+                    group: group))
             if let parent { nodes[parent].children.append(index) }
             compressedOf[last] = index
-            for child in childOrder[last] { queue.append((child, index, offset + run.count)) }
+            for child in childOrder[last] { queue.append((child, index, offset + run.count, group)) }
         }
         endNode = ends.map { compressedOf[$0] }
     }
