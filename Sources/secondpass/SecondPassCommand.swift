@@ -6,6 +6,10 @@ struct SecondPassCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "secondpass",
         abstract: "Second-pass ASR rescoring with LoRA-adapted neural language models.",
-        subcommands: []
+        subcommands: [
+            SimulateCommand.self,
+            CalibrateCommand.self,
+            BenchSimCommand.self,
+        ]
     )
 }
