@@ -17,6 +17,8 @@ public struct NearHomophoneIndex: Sendable {
     private struct Entry: Sendable {
         var word: String
         var phones: [Phone]
+        /// `phones` as `Phone.index` codes, for the distance kernel.
+        var codes: [UInt8]
     }
 
     private let buckets: [[Entry]]
@@ -29,7 +31,10 @@ public struct NearHomophoneIndex: Sendable {
             for pronunciation in lexicon.entries[word] ?? [] {
                 let length = pronunciation.phones.count
                 while buckets.count <= length { buckets.append([]) }
-                buckets[length].append(Entry(word: word, phones: pronunciation.phones))
+                buckets[length].append(
+                    Entry(
+                        word: word, phones: pronunciation.phones,
+                        codes: pronunciation.phones.map { UInt8($0.index) }))
             }
         }
         self.buckets = buckets
@@ -62,10 +67,12 @@ public struct NearHomophoneIndex: Sendable {
         let lower = max(0, phones.count - slack)
         let upper = min(buckets.count - 1, phones.count + slack)
         guard lower <= upper else { return [] }
+        let codes = phones.map { UInt8($0.index) }
         var result: [Neighbor] = []
         for length in lower...upper {
             for entry in buckets[length] {
-                if let distance = PhoneticDistance.distance(phones, entry.phones, bound: maximumDistance) {
+                if let distance = PhoneticDistance.distance(codes: codes, entry.codes, bound: maximumDistance)
+                {
                     result.append(Neighbor(word: entry.word, distance: distance, phones: entry.phones))
                 }
             }

@@ -43,8 +43,50 @@ public enum Phone: String, CaseIterable, Sendable, Hashable, Codable, Comparable
     case z = "Z"
     case zh = "ZH"
 
-    /// Dense index in `0..<39`, used by the substitution-cost table.
-    public var index: Int { Phone.indexByPhone[self]! }
+    /// Dense index in `0..<39` (the order of `allCases`), used by the cost tables.
+    public var index: Int {
+        switch self {
+        case .aa: 0
+        case .ae: 1
+        case .ah: 2
+        case .ao: 3
+        case .aw: 4
+        case .ay: 5
+        case .b: 6
+        case .ch: 7
+        case .d: 8
+        case .dh: 9
+        case .eh: 10
+        case .er: 11
+        case .ey: 12
+        case .f: 13
+        case .g: 14
+        case .hh: 15
+        case .ih: 16
+        case .iy: 17
+        case .jh: 18
+        case .k: 19
+        case .l: 20
+        case .m: 21
+        case .n: 22
+        case .ng: 23
+        case .ow: 24
+        case .oy: 25
+        case .p: 26
+        case .r: 27
+        case .s: 28
+        case .sh: 29
+        case .t: 30
+        case .th: 31
+        case .uh: 32
+        case .uw: 33
+        case .v: 34
+        case .w: 35
+        case .y: 36
+        case .z: 37
+        case .zh: 38
+        }
+    }
 
     /// Whether the phone is a vowel (stress-bearing) rather than a consonant.
     public var isVowel: Bool {
@@ -53,7 +95,4 @@ public enum Phone: String, CaseIterable, Sendable, Hashable, Codable, Comparable
     }
 
     public static func < (lhs: Phone, rhs: Phone) -> Bool { lhs.index < rhs.index }
-
-    private static let indexByPhone: [Phone: Int] = Dictionary(
-        uniqueKeysWithValues: Phone.allCases.enumerated().map { ($1, $0) })
 }

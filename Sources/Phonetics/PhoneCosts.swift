@@ -21,8 +21,10 @@ public struct PhoneCosts: Sendable {
     /// The shared table, computed once.
     public static let standard = PhoneCosts()
 
-    private let substitutionTable: [Double]
-    private let indelTable: [Double]
+    /// Row-major 39 × 39 substitution costs by `Phone.index`.
+    let substitutionTable: [Double]
+    /// Insertion/deletion cost by `Phone.index`.
+    let indelTable: [Double]
 
     private init() {
         let phones = Phone.allCases

@@ -11,6 +11,9 @@ struct SecondPassCommand: AsyncParsableCommand {
             TrainTokenizerCommand.self,
             BenchEvalCommand.self,
             EvalReportCommand.self,
+            SimulateCommand.self,
+            CalibrateCommand.self,
+            BenchSimCommand.self,
         ]
     )
 }
