@@ -66,6 +66,6 @@ let package = Package(
         .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "FirstPassTests", dependencies: ["FirstPass"]),
-        .testTarget(name: "DataTests"),
+        .testTarget(name: "DataTests", dependencies: ["secondpass", "NeuralLM"]),
     ]
 )
