@@ -6,6 +6,8 @@ struct SecondPassCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "secondpass",
         abstract: "Second-pass ASR rescoring with LoRA-adapted neural language models.",
-        subcommands: [PrepareDataCommand.self, TrainTokenizerCommand.self, PretrainCommand.self]
+        subcommands: [
+            PrepareDataCommand.self, TrainTokenizerCommand.self, PretrainCommand.self, EvaluateLMCommand.self,
+        ]
     )
 }
