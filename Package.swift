@@ -79,5 +79,6 @@ let package = Package(
         .testTarget(name: "FirstPassTests", dependencies: ["FirstPass"]),
         .testTarget(name: "DataTests"),
         .testTarget(name: "AdaptationTests", dependencies: ["Adaptation", "NeuralLM", "NBest"]),
+        .testTarget(name: "DataTests", dependencies: ["secondpass", "NeuralLM"]),
     ]
 )

@@ -14,6 +14,7 @@ struct SecondPassCommand: AsyncParsableCommand {
             SimulateCommand.self,
             CalibrateCommand.self,
             BenchSimCommand.self,
+            PrepareDataCommand.self, TrainTokenizerCommand.self, PretrainCommand.self, EvaluateLMCommand.self,
         ]
     )
 }
