@@ -61,6 +61,14 @@ let package = Package(
             ]),
 
         .executableTarget(name: "lm-bench", dependencies: ["NeuralLM"]),
+        .executableTarget(
+            name: "rpc-bench",
+            dependencies: [
+                "H2RPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
 
         // MARK: Tests
         .testTarget(name: "NBestTests", dependencies: ["NBest"]),
@@ -72,6 +80,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(name: "NeuralLMTests", dependencies: ["NeuralLM"], exclude: ["Python"]),
         .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics"]),
