@@ -41,6 +41,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        .target(name: "RescoringRPC", dependencies: ["H2RPC", "RescoringMessages"]),
 
         // MARK: Domain (no transport)
         .target(name: "NBest"),
@@ -68,6 +69,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+        .testTarget(
+            name: "RescoringRPCTests",
+            dependencies: [
+                "RescoringRPC", "H2RPC", "RescoringMessages",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(name: "NeuralLMTests", dependencies: ["NeuralLM"]),
         .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics"]),
