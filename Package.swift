@@ -42,6 +42,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .target(name: "RescoringRPC", dependencies: ["H2RPC", "RescoringMessages"]),
+        .executableTarget(
+            name: "messages-bench", dependencies: ["RescoringMessages"], path: "Benchmarks/MessagesBench"),
 
         // MARK: Domain (no transport)
         .target(name: "NBest"),
