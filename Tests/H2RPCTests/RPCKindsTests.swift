@@ -53,7 +53,8 @@ import Testing
                     count += 1
                 }
                 writer.finish()
-                #expect(try await iterator.next() == nil)
+                let observed4 = try await iterator.next()
+                #expect(observed4 == nil)
                 return count
             }
         }

@@ -1,10 +1,19 @@
+import Foundation
 import H2RPC
 import Logging
 
 /// Shared fixtures: a logger that discards output, raw-bytes methods and a server run for the
 /// duration of one test.
 enum TestSupport {
-    static let logger = Logger(label: "h2rpc-tests") { _ in SwiftLogNoOpLogHandler() }
+    /// Silent unless `H2RPC_TEST_LOG=1`, which prints debug logs to stderr for diagnosis.
+    static let logger: Logger = {
+        if ProcessInfo.processInfo.environment["H2RPC_TEST_LOG"] == "1" {
+            var logger = Logger(label: "h2rpc-tests") { StreamLogHandler.standardError(label: $0) }
+            logger.logLevel = .trace
+            return logger
+        }
+        return Logger(label: "h2rpc-tests") { _ in SwiftLogNoOpLogHandler() }
+    }()
     static let codec = RawBytesCodec()
 
     static func method(_ name: String, _ kind: RPCKind) -> MethodDescriptor {

@@ -51,7 +51,10 @@ final class ClientConnection: HTTP2Connection {
         timeout: Duration?
     ) {
         guard !isClosed, !flags.receivedGoAway, let context else {
-            fail(call, inbound, gate, RPCError(code: .unavailable, message: "The connection is closed."))
+            // Nothing was sent, so the call may be retried elsewhere (a GOAWAY raced the call).
+            fail(
+                call, inbound, gate,
+                RPCError(code: .unavailable, message: "The connection is closed.", cause: StreamRefused()))
             return
         }
         let streamID = session.submitRequest(headers: headers)

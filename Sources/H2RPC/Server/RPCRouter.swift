@@ -7,7 +7,10 @@ public struct RPCRouter: Sendable {
     /// A handler reduced to raw bytes, the form the transport runs.
     struct RawHandler: Sendable {
         let method: MethodDescriptor
-        let run: @Sendable (RequestStream<[UInt8]>, OutboundMessageSink, ServerContext) async throws -> Void
+        /// Runs the handler; returns the serialized single response of unary and client-streaming
+        /// methods so the transport can send it together with the status in one step.
+        let run:
+            @Sendable (RequestStream<[UInt8]>, OutboundMessageSink, ServerContext) async throws -> [UInt8]?
     }
 
     private(set) var handlers: [String: RawHandler] = [:]
@@ -36,8 +39,7 @@ public struct RPCRouter: Sendable {
         let encode = Self.encoder(serializer)
         add(method) { requests, sink, context in
             let request = try await RequestStream(queue: requests.queue, decode: decode).single()
-            let response = try await handler(request, context)
-            try await ResponseWriter(core: sink, encode: encode).write(response)
+            return try Self.serialize(try await handler(request, context), encode)
         }
     }
 
@@ -52,7 +54,7 @@ public struct RPCRouter: Sendable {
         let encode = Self.encoder(serializer)
         add(method) { requests, sink, context in
             let response = try await handler(RequestStream(queue: requests.queue, decode: decode), context)
-            try await ResponseWriter(core: sink, encode: encode).write(response)
+            return try Self.serialize(response, encode)
         }
     }
 
@@ -68,6 +70,7 @@ public struct RPCRouter: Sendable {
         add(method) { requests, sink, context in
             let request = try await RequestStream(queue: requests.queue, decode: decode).single()
             try await handler(request, ResponseWriter(core: sink, encode: encode), context)
+            return nil
         }
     }
 
@@ -88,6 +91,7 @@ public struct RPCRouter: Sendable {
                 RequestStream(queue: requests.queue, decode: decode),
                 ResponseWriter(core: sink, encode: encode),
                 context)
+            return nil
         }
     }
 
@@ -95,9 +99,22 @@ public struct RPCRouter: Sendable {
         _ method: MethodDescriptor,
         _ run:
             @escaping @Sendable (RequestStream<[UInt8]>, OutboundMessageSink, ServerContext) async throws ->
-            Void
+            [UInt8]?
     ) {
         handlers[method.fullPath] = RawHandler(method: method, run: run)
+    }
+
+    private static func serialize<Response>(
+        _ response: Response, _ encode: @Sendable (Response) throws -> [UInt8]
+    ) throws -> [UInt8] {
+        do {
+            return try encode(response)
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw RPCError(
+                code: .internal, message: "Failed to serialize the response: \(error)", cause: error)
+        }
     }
 
     private static func decoder<Request>(

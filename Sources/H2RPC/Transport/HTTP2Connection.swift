@@ -39,6 +39,8 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
     private var needsFlush = false
     private(set) var isClosed = false
     private var idleTimer: Scheduled<Void>?
+    /// When bytes last arrived; the idle timer only fires after a full quiet period.
+    private var lastActivity = NIODeadline.now()
     private var keepaliveTimer: Scheduled<Void>?
     private var pingTimeoutTimer: Scheduled<Void>?
 
@@ -92,6 +94,7 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         guard !isClosed else { return }
+        lastActivity = .now()
         isInsideNGHTTP2 = true
         let rc = buffer.withUnsafeReadableBytes { session.receive($0) }
         isInsideNGHTTP2 = false
@@ -239,13 +242,25 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
         guard let idleTimeout = limits.idleTimeout, streams.isEmpty, let loop = eventLoop else { return }
         let bound = NIOLoopBound(self, eventLoop: loop)
         idleTimer = loop.scheduleTask(in: TimeAmount(idleTimeout)) {
-            let connection = bound.value
-            guard connection.streams.isEmpty else { return }
-            connection.logger.debug("closing idle connection")
-            connection.session.submitGoAway(errorCode: NGHTTP2_NO_ERROR, debug: "idle")
-            connection.flush()
-            connection.closeConnection()
+            bound.value.idleTimerFired()
         }
+    }
+
+    private func idleTimerFired() {
+        guard let idleTimeout = limits.idleTimeout, streams.isEmpty, !isClosed, let loop = eventLoop else {
+            return
+        }
+        let quietUntil = lastActivity + TimeAmount(idleTimeout)
+        if quietUntil > .now() {
+            // Bytes arrived recently (maybe a request in flight): wait for a full quiet period.
+            let bound = NIOLoopBound(self, eventLoop: loop)
+            idleTimer = loop.scheduleTask(deadline: quietUntil) { bound.value.idleTimerFired() }
+            return
+        }
+        logger.debug("closing idle connection")
+        session.submitGoAway(errorCode: NGHTTP2_NO_ERROR, debug: "idle")
+        flush()
+        closeConnection()
     }
 
     private func armKeepalive() {
@@ -272,7 +287,16 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
 
     // MARK: NGHTTP2SessionDelegate (shared parts)
 
+    func sessionDidSendEndStream(streamID: Int32) {
+        guard let stream = streams[streamID], stream.resetAfterEndStream, !stream.peerEndedStream else {
+            return
+        }
+        // RFC 9113 §8.1: a complete response lets the server stop the request with NO_ERROR.
+        session.resetStream(streamID: streamID, errorCode: NGHTTP2_NO_ERROR)
+    }
+
     func sessionDidReceivePingAck() {
+        statistics.pingAcknowledged()
         pingTimeoutTimer?.cancel()
         pingTimeoutTimer = nil
         armKeepalive()
@@ -313,6 +337,7 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
 
     /// The peer finished sending: check the last message was complete and end the queue.
     func peerDidEndStream(_ stream: HTTP2StreamState) {
+        stream.peerEndedStream = true
         guard !stream.inboundClosed else { return }
         do {
             try stream.deframer.finish()
@@ -333,7 +358,8 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
         case NGHTTP2_CANCEL.rawValue:
             reason = RPCError(code: .cancelled, message: "The peer cancelled the call (RST_STREAM CANCEL).")
         case NGHTTP2_REFUSED_STREAM.rawValue:
-            reason = RPCError(code: .unavailable, message: "The peer refused the stream.")
+            reason = RPCError(
+                code: .unavailable, message: "The peer refused the stream.", cause: StreamRefused())
         default:
             reason = RPCError(
                 code: .internal, message: "The stream was reset with HTTP/2 error code \(errorCode).")
@@ -390,3 +416,7 @@ extension TimeAmount {
         }
     }
 }
+
+/// Marks an `UNAVAILABLE` caused by REFUSED_STREAM (or GOAWAY): the peer did not process the
+/// request, so a client may safely retry it.
+struct StreamRefused: Error {}

@@ -19,6 +19,10 @@ final class HTTP2StreamState {
     let inbound: InboundMessageQueue
     /// Whether the peer finished its side (END_STREAM seen) or the inbound side failed.
     var inboundClosed = false
+    /// Whether the peer sent END_STREAM.
+    var peerEndedStream = false
+    /// Reset the stream (NO_ERROR) once our END_STREAM is out, to stop a peer still sending.
+    var resetAfterEndStream = false
 
     /// Framed message bytes waiting for nghttp2 to pull them into DATA frames.
     var outbound: ByteBuffer

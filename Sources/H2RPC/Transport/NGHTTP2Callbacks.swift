@@ -12,6 +12,7 @@ enum NGHTTP2Callbacks {
         nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, onFrameReceive)
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, onDataChunk)
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, onStreamClose)
+        nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, onFrameSend)
     }
 
     /// The body source every stream uses; the stream id selects the buffer.
@@ -57,6 +58,15 @@ enum NGHTTP2Callbacks {
                 lastStreamID: frame.pointee.goaway.last_stream_id, errorCode: frame.pointee.goaway.error_code)
         default:
             break
+        }
+        return 0
+    }
+
+    private static let onFrameSend: nghttp2_on_frame_send_callback = { _, frame, userData in
+        guard let frame, let delegate = owner(userData)?.delegate else { return 0 }
+        let header = frame.pointee.hd
+        if header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0 {
+            delegate.sessionDidSendEndStream(streamID: header.stream_id)
         }
         return 0
     }

@@ -17,6 +17,8 @@ protocol NGHTTP2SessionDelegate: AnyObject {
     func sessionDidReceiveEndOfData(streamID: Int32)
     /// The stream is closed; `errorCode` is the HTTP/2 error code (0 for a clean close).
     func sessionStreamDidClose(streamID: Int32, errorCode: UInt32)
+    /// We sent a frame carrying END_STREAM on the stream.
+    func sessionDidSendEndStream(streamID: Int32)
     /// A PING acknowledgement arrived.
     func sessionDidReceivePingAck()
     /// The peer sent GOAWAY.

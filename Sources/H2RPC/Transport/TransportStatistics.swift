@@ -10,6 +10,7 @@ public final class TransportStatistics: Sendable {
     private let peak = Atomic<Int>(0)
     private let streams = Atomic<Int>(0)
     private let connections = Atomic<Int>(0)
+    private let pingAcks = Atomic<Int>(0)
 
     public init() {}
 
@@ -21,6 +22,9 @@ public final class TransportStatistics: Sendable {
     public var openStreams: Int { streams.load(ordering: .relaxed) }
     /// Connections currently open.
     public var openConnections: Int { connections.load(ordering: .relaxed) }
+
+    /// Keepalive PINGs the peer has acknowledged.
+    public var keepalivePingsAcknowledged: Int { pingAcks.load(ordering: .relaxed) }
 
     /// Resets the peak to the current value (tests measure one phase at a time).
     public func resetPeak() {
@@ -44,4 +48,5 @@ public final class TransportStatistics: Sendable {
     func streamClosed() { streams.subtract(1, ordering: .relaxed) }
     func connectionOpened() { connections.add(1, ordering: .relaxed) }
     func connectionClosed() { connections.subtract(1, ordering: .relaxed) }
+    func pingAcknowledged() { pingAcks.add(1, ordering: .relaxed) }
 }
