@@ -137,7 +137,7 @@ final class ServerConnection: HTTP2Connection {
             method: handler.method,
             metadata: metadata,
             deadline: timeoutDuration.map { ContinuousClock.now.advanced(by: $0) },
-            peer: context.channel.remoteAddress?.description ?? "unknown",
+            peer: peerDescription(context),
             response: box)
         let sink = ServerStreamSink(
             eventLoop: loop, connection: bound, streamID: stream.streamID, gate: stream.gate, response: box,
@@ -181,6 +181,16 @@ final class ServerConnection: HTTP2Connection {
                 bound.value.deadlineExpired(streamID: streamID)
             }
         }
+    }
+
+    private var cachedPeer: String?
+
+    /// The client's address, formatted once per connection rather than once per call.
+    private func peerDescription(_ context: ChannelHandlerContext) -> String {
+        if let cachedPeer { return cachedPeer }
+        let peer = context.channel.remoteAddress?.description ?? "unknown"
+        cachedPeer = peer
+        return peer
     }
 
     static func isGRPCContentType(_ value: String) -> Bool {
