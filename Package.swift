@@ -41,6 +41,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        .target(name: "RescoringRPC", dependencies: ["H2RPC", "RescoringMessages"]),
+        .executableTarget(
+            name: "messages-bench", dependencies: ["RescoringMessages"], path: "Benchmarks/MessagesBench"),
 
         // MARK: Domain (no transport)
         .target(name: "NBest"),
@@ -83,6 +86,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(name: "NeuralLMTests", dependencies: ["NeuralLM"], exclude: ["Python"]),
+        .testTarget(
+            name: "RescoringRPCTests",
+            dependencies: [
+                "RescoringRPC", "H2RPC", "RescoringMessages",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .testTarget(name: "NeuralLMTests", dependencies: ["NeuralLM"]),
         .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "FirstPassTests", dependencies: ["FirstPass"]),

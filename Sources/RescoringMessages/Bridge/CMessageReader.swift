@@ -5,9 +5,10 @@ enum CMessageReader {
     static func read(
         _ message: UnsafeRawPointer, descriptor: UnsafePointer<ProtobufCMessageDescriptor>
     ) throws -> ProtoFields {
-        let messageName = String(cString: descriptor.pointee.name)
-        var fields = ProtoFields(messageName: messageName)
-        for layout in CFieldLayout.fields(of: descriptor) {
+        let messageLayout = MessageLayout.of(descriptor)
+        let messageName = messageLayout.messageName
+        var fields = ProtoFields(messageName: messageName, capacity: messageLayout.fields.count)
+        for layout in messageLayout.fields {
             let member = message + layout.offset
             switch layout.presence {
             case .repeated:
@@ -36,7 +37,7 @@ enum CMessageReader {
 
     /// A singular member; `nil` for a null string or message pointer (absent).
     private static func readSingular(
-        _ member: UnsafeRawPointer, _ layout: CFieldLayout, _ messageName: String
+        _ member: UnsafeRawPointer, _ layout: FieldLayout, _ messageName: String
     ) throws -> ProtoValue? {
         if layout.type == PROTOBUF_C_TYPE_STRING || layout.type == PROTOBUF_C_TYPE_MESSAGE {
             guard member.load(as: UnsafeRawPointer?.self) != nil else { return nil }
@@ -46,7 +47,7 @@ enum CMessageReader {
 
     /// One value stored at `slot` (a struct member or an array element).
     private static func readValue(
-        _ slot: UnsafeRawPointer, _ layout: CFieldLayout, _ messageName: String
+        _ slot: UnsafeRawPointer, _ layout: FieldLayout, _ messageName: String
     ) throws -> ProtoValue {
         switch layout.type {
         case PROTOBUF_C_TYPE_INT32, PROTOBUF_C_TYPE_SINT32, PROTOBUF_C_TYPE_SFIXED32:
@@ -67,12 +68,9 @@ enum CMessageReader {
             return .enumeration(slot.load(as: Int32.self))
         case PROTOBUF_C_TYPE_STRING:
             guard let cString = slot.load(as: UnsafePointer<CChar>?.self) else { return .string("") }
-            guard let string = String(validatingCString: cString) else {
-                throw ProtoBridgeError(
-                    .invalidUTF8, messageName: messageName, fieldPath: layout.name,
-                    message: "string is not valid UTF-8")
-            }
-            return .string(string)
+            // WireStringValidator has already checked every string field on the wire (valid
+            // UTF-8, no NUL), so the C string is exactly the sent string.
+            return .string(String(cString: cString))
         case PROTOBUF_C_TYPE_BYTES:
             let binary = slot.load(as: ProtobufCBinaryData.self)
             guard binary.len > 0, let data = binary.data else { return .bytes([]) }

@@ -10,25 +10,27 @@ struct CMessageWriter {
     func build(
         _ fields: ProtoFields, descriptor: UnsafePointer<ProtobufCMessageDescriptor>
     ) throws -> UnsafeMutableRawPointer {
-        let messageName = String(cString: descriptor.pointee.name)
+        let layout = MessageLayout.of(descriptor)
+        let messageName = layout.messageName
         let message = arena.allocate(byteCount: descriptor.pointee.sizeof_message)
         protobuf_c_message_init(descriptor, message)
-        let layouts = Dictionary(
-            CFieldLayout.fields(of: descriptor).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }
-        )
-        for (name, value) in fields.values.sorted(by: { $0.key < $1.key }) {
-            guard let layout = layouts[name] else {
-                throw ProtoBridgeError(
-                    .unknownField, messageName: messageName, fieldPath: name,
-                    message: "the message has no field named \(name)")
-            }
-            try write(value, into: message, layout, messageName)
+        var written = 0
+        for field in layout.fields {
+            guard let value = fields.values[field.name] else { continue }
+            try write(value, into: message, field, messageName)
+            written += 1
+        }
+        if written != fields.values.count {
+            let unknown = fields.values.keys.filter { layout.indexByName[$0] == nil }.sorted()
+            throw ProtoBridgeError(
+                .unknownField, messageName: messageName, fieldPath: unknown.first ?? "",
+                message: "the message has no field named \(unknown.first ?? "?")")
         }
         return message
     }
 
     private func write(
-        _ value: ProtoValue, into message: UnsafeMutableRawPointer, _ layout: CFieldLayout,
+        _ value: ProtoValue, into message: UnsafeMutableRawPointer, _ layout: FieldLayout,
         _ messageName: String
     ) throws {
         let member = message + layout.offset
@@ -56,7 +58,7 @@ struct CMessageWriter {
 
     /// Stores one value at `slot` (a struct member or an array element).
     private func store(
-        _ value: ProtoValue, at slot: UnsafeMutableRawPointer, _ layout: CFieldLayout, _ messageName: String
+        _ value: ProtoValue, at slot: UnsafeMutableRawPointer, _ layout: FieldLayout, _ messageName: String
     ) throws {
         switch (layout.type, value) {
         case (PROTOBUF_C_TYPE_INT32, .int32(let v)), (PROTOBUF_C_TYPE_SINT32, .int32(let v)),
@@ -76,13 +78,12 @@ struct CMessageWriter {
         case (PROTOBUF_C_TYPE_BOOL, .bool(let v)):
             slot.storeBytes(of: v ? 1 : 0, as: Int32.self)
         case (PROTOBUF_C_TYPE_STRING, .string(let v)):
-            guard !v.utf8.contains(0) else {
+            guard let cString = arena.cString(v) else {
                 throw ProtoBridgeError(
                     .embeddedNUL, messageName: messageName, fieldPath: layout.name,
                     message: "strings must not contain U+0000 (protobuf-c strings are NUL-terminated)")
             }
-            slot.storeBytes(
-                of: UnsafeMutablePointer<CChar>?(arena.cString(v)), as: UnsafeMutablePointer<CChar>?.self)
+            slot.storeBytes(of: UnsafeMutablePointer<CChar>?(cString), as: UnsafeMutablePointer<CChar>?.self)
         case (PROTOBUF_C_TYPE_BYTES, .bytes(let v)):
             slot.storeBytes(
                 of: ProtobufCBinaryData(len: v.count, data: arena.bytes(v)), as: ProtobufCBinaryData.self)
@@ -95,7 +96,7 @@ struct CMessageWriter {
     }
 
     private func mismatch(
-        _ layout: CFieldLayout, _ messageName: String, _ expected: String, _ value: ProtoValue
+        _ layout: FieldLayout, _ messageName: String, _ expected: String, _ value: ProtoValue
     ) -> ProtoBridgeError {
         ProtoBridgeError(
             .typeMismatch, messageName: messageName, fieldPath: layout.name,

@@ -14,9 +14,16 @@ public struct ProtoFields: Sendable, Hashable {
         self.values = values
     }
 
+    /// Empty fields with room for `capacity` values, so filling them does not rehash.
+    init(messageName: String, capacity: Int) {
+        self.messageName = messageName
+        values = Dictionary(minimumCapacity: capacity)
+    }
+
     /// The fields of an empty instance of `type`.
     public init<M: ProtoMessage>(for type: M.Type) {
-        self.init(messageName: M.protoMessageName)
+        let layout = MessageLayout.of(M.protoDescriptor.pointer)
+        self.init(messageName: layout.messageName, capacity: layout.fields.count)
     }
 
     public subscript(name: String) -> ProtoValue? {

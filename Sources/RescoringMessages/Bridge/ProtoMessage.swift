@@ -59,5 +59,5 @@ public struct ProtoMessageDescriptor {
     }
 
     /// The fully qualified `.proto` name.
-    public var fullName: String { String(cString: pointer.pointee.name) }
+    public var fullName: String { MessageLayout.of(pointer).messageName }
 }

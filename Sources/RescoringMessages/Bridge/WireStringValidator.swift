@@ -10,7 +10,8 @@ enum WireStringValidator {
     static func validate(
         _ bytes: UnsafeRawBufferPointer, descriptor: UnsafePointer<ProtobufCMessageDescriptor>, path: String
     ) throws {
-        let messageName = String(cString: descriptor.pointee.name)
+        let layout = MessageLayout.of(descriptor)
+        let messageName = layout.messageName
         var cursor = 0
 
         func malformed(_ why: String) -> ProtoBridgeError {
@@ -43,18 +44,18 @@ enum WireStringValidator {
                 let length = try readVarint()
                 let start = cursor
                 try skip(length)
-                guard number <= UInt64(UInt32.max),
-                    let field = protobuf_c_message_descriptor_get_field(descriptor, UInt32(number))
-                else { continue }
-                let name = String(cString: field.pointee.name)
-                let fieldPath = path.isEmpty ? name : "\(path).\(name)"
+                guard number <= UInt64(UInt32.max), let index = layout.indexByNumber[UInt32(number)] else {
+                    continue
+                }
+                let field = layout.fields[index]
                 let payload = UnsafeRawBufferPointer(rebasing: bytes[start..<cursor])
-                if field.pointee.type == PROTOBUF_C_TYPE_STRING {
-                    try validateString(payload, messageName: messageName, fieldPath: fieldPath)
-                } else if field.pointee.type == PROTOBUF_C_TYPE_MESSAGE {
-                    let nested = field.pointee.descriptor.assumingMemoryBound(
-                        to: ProtobufCMessageDescriptor.self)
-                    try validate(payload, descriptor: nested, path: fieldPath)
+                if field.type == PROTOBUF_C_TYPE_STRING {
+                    try validateString(payload, messageName: messageName) {
+                        path.isEmpty ? field.name : "\(path).\(field.name)"
+                    }
+                } else if field.type == PROTOBUF_C_TYPE_MESSAGE {
+                    let fieldPath = path.isEmpty ? field.name : "\(path).\(field.name)"
+                    try validate(payload, descriptor: field.messageDescriptor, path: fieldPath)
                 }
             default:
                 throw malformed("unsupported wire type \(key & 7)")
@@ -63,9 +64,18 @@ enum WireStringValidator {
     }
 
     private static func validateString(
-        _ payload: UnsafeRawBufferPointer, messageName: String, fieldPath: String
+        _ payload: UnsafeRawBufferPointer, messageName: String, fieldPath: () -> String
     ) throws {
-        if payload.contains(0) {
+        // Fast path: plain ASCII without NUL, the common case for words.
+        var isASCII = true
+        var hasNUL = false
+        for byte in payload {
+            if byte == 0 { hasNUL = true }
+            if byte >= 0x80 { isASCII = false }
+        }
+        if isASCII && !hasNUL { return }
+        let fieldPath = fieldPath()
+        if hasNUL {
             throw ProtoBridgeError(
                 .embeddedNUL, messageName: messageName, fieldPath: fieldPath,
                 message: "string contains U+0000, which protobuf-c strings cannot carry")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the project's Python tooling (the venv's interpreter) from tests.
 ///
@@ -30,11 +31,24 @@ enum PythonPeer {
         let description: String
     }
 
-    /// Runs `Tests/Interop/<script>` with `input` on stdin and returns its stdout.
-    static func run(script: String, input: Data) throws -> Data {
+    /// Runs `Tests/Interop/<script> arguments…` with `input` on stdin and returns its stdout.
+    ///
+    /// The child is waited for on a dedicated thread, never on the test's cooperative thread,
+    /// so in-process servers keep running while Python talks to them.
+    static func run(script: String, arguments: [String] = [], input: Data = Data()) async throws -> Data {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(
+                    with: Result { try runBlocking(script: script, arguments: arguments, input: input) })
+            }
+            thread.start()
+        }
+    }
+
+    private static func runBlocking(script: String, arguments: [String], input: Data) throws -> Data {
         let process = Process()
         process.executableURL = python
-        process.arguments = [packageRoot.appendingPathComponent("Tests/Interop/\(script)").path]
+        process.arguments = [packageRoot.appendingPathComponent("Tests/Interop/\(script)").path] + arguments
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()
@@ -42,20 +56,40 @@ enum PythonPeer {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
-        // Write on another thread: a large input could otherwise deadlock against full pipes.
+        // Feed stdin and drain stderr on their own threads so no pipe can fill up and block.
         let writer = Thread {
             stdin.fileHandleForWriting.write(input)
             try? stdin.fileHandleForWriting.close()
         }
         writer.start()
+        let errors = ErrorOutput()
+        let errorReader = Thread { errors.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
+        errorReader.start()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw Failure(
                 description: "\(script) exited with \(process.terminationStatus): "
-                    + String(decoding: errors, as: UTF8.self))
+                    + String(decoding: errors.waitForData(), as: UTF8.self))
         }
         return output
+    }
+}
+
+/// The stderr of a child, filled by a reader thread.
+private final class ErrorOutput: Sendable {
+    private let data = Mutex<Data?>(nil)
+
+    func set(_ value: Data) {
+        data.withLock { $0 = value }
+    }
+
+    /// The output once the reader has finished (it ends when the child closes stderr).
+    func waitForData() -> Data {
+        for _ in 0..<500 {
+            if let value = data.withLock({ $0 }) { return value }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return Data("<stderr not available>".utf8)
     }
 }
