@@ -6,6 +6,6 @@ struct SecondPassCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "secondpass",
         abstract: "Second-pass ASR rescoring with LoRA-adapted neural language models.",
-        subcommands: []
+        subcommands: [TrainCommand.self]
     )
 }
