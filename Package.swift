@@ -60,6 +60,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        .executableTarget(name: "lm-bench", dependencies: ["NeuralLM"]),
+
         // MARK: Tests
         .testTarget(name: "NBestTests", dependencies: ["NBest"]),
         .testTarget(name: "RescoringMessagesTests", dependencies: ["RescoringMessages"]),

@@ -17,9 +17,12 @@ struct PackedSegment: Sendable {
 enum AttentionKernel {
     /// Output `[rows, C]`, the softmax probabilities per segment (`[heads, L, past+L]`) when
     /// requested, and each segment's full keys/values `[past+L, C]` when requested.
+    ///
+    /// `dropoutMasks` (one `[heads, L, past+L]` mask of 0 or 1/(1−p) per segment) applies
+    /// attention-probability dropout; the returned probabilities are the undropped ones.
     static func forward(
         qkv: Tensor, segments: [PackedSegment], past: [(keys: Tensor, values: Tensor)?]?, heads: Int,
-        keepProbabilities: Bool, returnPresents: Bool
+        keepProbabilities: Bool, returnPresents: Bool, dropoutMasks: [[Float]]? = nil
     ) -> (output: Tensor, probabilities: [[Float]], presents: [(keys: Tensor, values: Tensor)]) {
         let rows = qkv.rows
         let c = qkv.columns / 3
@@ -52,6 +55,9 @@ enum AttentionKernel {
                 }
             }
             var probabilities = [Float](repeating: 0, count: heads * length * total)
+            let dropped = UnsafeMutableBufferPointer<Float>.allocate(
+                capacity: dropoutMasks == nil ? 0 : length * total)
+            defer { dropped.deallocate() }
             qkv.storage.withUnsafeBufferPointer { q in
                 output.storage.withUnsafeMutableBufferPointer { out in
                     probabilities.withUnsafeMutableBufferPointer { probs in
@@ -71,8 +77,15 @@ enum AttentionKernel {
                                     for j in 0..<visible { row[j] *= inverse }
                                     for j in visible..<total { row[j] = 0 }
                                 }
+                                var weights = UnsafePointer(scores)
+                                if let mask = dropoutMasks?[index] {
+                                    for j in 0..<(length * total) {
+                                        dropped[j] = scores[j] * mask[h * length * total + j]
+                                    }
+                                    weights = UnsafePointer(dropped.baseAddress!)
+                                }
                                 BLAS.gemm(
-                                    m: length, n: hd, k: total, a: scores, lda: total, b: v, ldb: ld,
+                                    m: length, n: hd, k: total, a: weights, lda: total, b: v, ldb: ld,
                                     c: out.baseAddress! + segment.rowStart * c + h * hd, ldc: c)
                             }
                             if let keys, let values {
@@ -96,8 +109,11 @@ enum AttentionKernel {
     }
 
     /// Gradient with respect to the fused QKV input for segments without a cached prefix.
+    ///
+    /// `dropoutMasks` must be those of the forward pass.
     static func backward(
-        qkv: Tensor, segments: [PackedSegment], probabilities: [[Float]], gradOutput: Tensor, heads: Int
+        qkv: Tensor, segments: [PackedSegment], probabilities: [[Float]], gradOutput: Tensor, heads: Int,
+        dropoutMasks: [[Float]]? = nil
     ) -> Tensor {
         let c = qkv.columns / 3
         let hd = c / heads
@@ -107,6 +123,9 @@ enum AttentionKernel {
             precondition(segment.pastLength == 0, "backward through a cached prefix is not supported")
             let length = segment.length
             var gradScores = [Float](repeating: 0, count: length * length)
+            let dropped = UnsafeMutableBufferPointer<Float>.allocate(
+                capacity: dropoutMasks == nil ? 0 : length * length)
+            defer { dropped.deallocate() }
             qkv.storage.withUnsafeBufferPointer { q in
                 gradOutput.storage.withUnsafeBufferPointer { dOut in
                     gradQKV.storage.withUnsafeMutableBufferPointer { dq in
@@ -119,13 +138,24 @@ enum AttentionKernel {
                                     let value = query + 2 * c
                                     let gradO = dOut.baseAddress! + segment.rowStart * c + h * hd
                                     let prob = probs.baseAddress! + h * length * length
-                                    // dP = dO · Vᵀ
+                                    let mask = dropoutMasks.map {
+                                        Array($0[index][(h * length * length)..<((h + 1) * length * length)])
+                                    }
+                                    var used = prob
+                                    if let mask {
+                                        for j in 0..<(length * length) { dropped[j] = prob[j] * mask[j] }
+                                        used = UnsafePointer(dropped.baseAddress!)
+                                    }
+                                    // dP' = dO · Vᵀ (P' = dropped probabilities)
                                     BLAS.gemm(
                                         transposeB: true, m: length, n: length, k: hd, a: gradO, lda: c,
                                         b: value, ldb: 3 * c, c: ds.baseAddress!, ldc: length)
-                                    // dV = Pᵀ · dO
+                                    if let mask {
+                                        for j in 0..<(length * length) { ds[j] *= mask[j] }
+                                    }
+                                    // dV = P'ᵀ · dO
                                     BLAS.gemm(
-                                        transposeA: true, m: length, n: hd, k: length, a: prob, lda: length,
+                                        transposeA: true, m: length, n: hd, k: length, a: used, lda: length,
                                         b: gradO, ldb: c, c: dq.baseAddress! + base + 2 * c, ldc: 3 * c)
                                     // dS = P ⊙ (dP − rowsum(dP ⊙ P))
                                     for i in 0..<length {

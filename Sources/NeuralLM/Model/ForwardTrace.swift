@@ -6,6 +6,8 @@ struct BlockTrace: Sendable {
     var ln1Rstd: [Float]
     var qkv: Tensor
     var probabilities: [[Float]]
+    /// Attention-probability dropout masks per segment, when training with `attn_pdrop`.
+    var probabilityDropout: [[Float]]?
     var attentionOutput: Tensor
     var attentionDropout: [Float]?
     var middle: Tensor

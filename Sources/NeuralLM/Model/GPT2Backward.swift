@@ -164,7 +164,8 @@ extension GPT2Model {
         record("attn.c_proj", attentionProjection)
         let gradQKV = AttentionKernel.backward(
             qkv: trace.qkv, segments: segments, probabilities: trace.probabilities,
-            gradOutput: attentionProjection.input, heads: config.nHead)
+            gradOutput: attentionProjection.input, heads: config.nHead, dropoutMasks: trace.probabilityDropout
+        )
         let attention = block.attention.backward(input: trace.ln1Output, gradOutput: gradQKV)
         record("attn.c_attn", attention)
         let ln1 = LayerNormKernel.backward(

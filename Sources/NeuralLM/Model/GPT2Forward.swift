@@ -81,10 +81,18 @@ extension GPT2Model {
             let layerPast = past.map { caches in
                 caches.map { cache in cache.map { (keys: $0.keys[layer], values: $0.values[layer]) } }
             }
+            var probabilityMasks: [[Float]]? = nil
+            if dropout != nil, config.attnPdrop > 0 {
+                probabilityMasks = segments.map { segment in
+                    Dropout.mask(
+                        count: config.nHead * segment.length * (segment.pastLength + segment.length),
+                        probability: config.attnPdrop, rng: &dropout!)
+                }
+            }
             let attention = AttentionKernel.forward(
                 qkv: qkv, segments: segments, past: layerPast, heads: config.nHead,
                 keepProbabilities: keepTrace,
-                returnPresents: returnPresents)
+                returnPresents: returnPresents, dropoutMasks: probabilityMasks)
             if returnPresents {
                 for (index, present) in attention.presents.enumerated() {
                     presentKeys[index].append(present.keys)
@@ -115,7 +123,8 @@ extension GPT2Model {
                 blockTraces.append(
                     BlockTrace(
                         input: input, ln1Output: ln1.output, ln1Mean: ln1.mean, ln1Rstd: ln1.rstd, qkv: qkv,
-                        probabilities: attention.probabilities, attentionOutput: attention.output,
+                        probabilities: attention.probabilities, probabilityDropout: probabilityMasks,
+                        attentionOutput: attention.output,
                         attentionDropout: attentionMask, middle: middle, ln2Output: ln2.output,
                         ln2Mean: ln2.mean,
                         ln2Rstd: ln2.rstd, expanded: expanded, activated: activated, mlpDropout: mlpMask))

@@ -55,20 +55,42 @@ extension GPT2Model {
     /// Sentence log-probabilities with BOS/EOS framing, the rescoring score.
     ///
     /// score(w₁…wₙ) = Σᵢ log p(wᵢ | BOS w<ᵢ) + log p(EOS | BOS w₁…wₙ); an empty sentence scores
-    /// log p(EOS | BOS).
+    /// log p(EOS | BOS). The model reads BOS w₁…wₙ (n + 1 positions, at most `n_positions`).
     public func sentenceLogProbabilities(_ sentences: [[Int]]) throws -> [Float] {
-        let framed = sentences.map { [config.bosTokenId] + $0 + [config.eosTokenId] }
-        let perToken = try nextTokenLogProbabilities(TokenBatch(sequences: framed))
-        return perToken.map { $0.reduce(0, +) }
+        let inputs = sentences.map { [config.bosTokenId] + $0 }
+        try validate(sequences: inputs)
+        var rng: SeededGenerator? = nil
+        let hidden = trunk(sequences: inputs, dropout: &rng).hidden
+        var targets: [[Int]] = []
+        for sentence in sentences {
+            targets += sentence.map { [$0] } + [[config.eosTokenId]]
+        }
+        let values = targetLogProbabilities(hidden: hidden, targets: targets)
+        var result: [Float] = []
+        var start = 0
+        for input in inputs {
+            result.append(values[start..<(start + input.count)].reduce(0) { $0 + $1[0] })
+            start += input.count
+        }
+        return result
     }
 
-    /// log-softmax(logits)[row, target] for rows with a target (0 for rows without one).
-    ///
-    /// Computes the head in chunks of rows so the full `[rows, vocab]` logits never coexist.
+    /// log-softmax(logits)[row, target] for one target per row (0 for rows without one).
     func targetLogProbabilities(hidden: Tensor, targets: [Int?]) -> [Float] {
+        targetLogProbabilities(hidden: hidden, targets: targets.map { $0.map { [$0] } ?? [] }).map {
+            $0.first ?? 0
+        }
+    }
+
+    /// log-softmax(logits)[row, t] for every requested target t of every row.
+    ///
+    /// A row may need several targets (a prefix-trie node's last position is followed by each
+    /// child's first token and by EOS); the log-normaliser is computed once per row. The head runs
+    /// in chunks of rows so the full `[rows, vocab]` logits never coexist.
+    func targetLogProbabilities(hidden: Tensor, targets: [[Int]]) -> [[Float]] {
         let c = config.nEmbd
         let v = config.vocabSize
-        var result = [Float](repeating: 0, count: hidden.rows)
+        var result = [[Float]](repeating: [], count: hidden.rows)
         var logits = [Float](repeating: 0, count: Self.headChunkRows * v)
         var start = 0
         while start < hidden.rows {
@@ -80,11 +102,13 @@ extension GPT2Model {
                             transposeB: true, m: count, n: v, k: c, a: h.baseAddress! + start * c, lda: c,
                             b: wte.baseAddress!, ldb: c, c: out.baseAddress!, ldc: v)
                         for row in 0..<count {
-                            guard let target = targets[start + row] else { continue }
+                            let wanted = targets[start + row]
+                            guard !wanted.isEmpty else { continue }
                             let base = out.baseAddress! + row * v
                             let maximum = FastMath.max(base, count: v)
-                            let sum = FastMath.sumExpShifted(base, count: v, shift: maximum)
-                            result[start + row] = base[target] - maximum - Float.logOf(sum)
+                            let logNormalizer =
+                                maximum + Float.logOf(FastMath.sumExpShifted(base, count: v, shift: maximum))
+                            result[start + row] = wanted.map { base[$0] - logNormalizer }
                         }
                     }
                 }

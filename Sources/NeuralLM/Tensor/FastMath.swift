@@ -8,14 +8,20 @@ enum FastMath {
     private static let ln2High: Float = 0.693_359_375
     private static let ln2Low: Float = -2.121_944_4e-4
 
-    /// e^x lane-wise; inputs below -87.3 give 0-like values, above 88.7 are clamped.
+    /// 1.5 · 2²³: adding it rounds a float of magnitude < 2²² to an integer held in the low
+    /// mantissa bits, which avoids the generic (slow) SIMD float → integer conversion.
+    private static let roundingMagic: Float = 12_582_912
+
+    /// e^x lane-wise; inputs are clamped to [−87.3, 88.3] (results ≈ 1e-38 … 2e38).
     @inline(__always)
     static func exp(_ input: SIMD8<Float>) -> SIMD8<Float> {
-        var x = input.clamped(
-            lowerBound: SIMD8(repeating: -87.3), upperBound: SIMD8(repeating: 88.7))
-        var fx = x * log2e + 0.5
-        fx.round(.down)
-        x = x - fx * ln2High - fx * ln2Low
+        var x = input
+        x.replace(with: -87.3, where: x .< -87.3)
+        x.replace(with: 88.3, where: x .> 88.3)
+        let magic = SIMD8<Float>(repeating: roundingMagic)
+        let shifted = x * log2e + magic
+        let n = shifted - magic  // round-to-nearest(x / ln 2)
+        x = x - n * ln2High - n * ln2Low
         let z = x * x
         var y: SIMD8<Float> = SIMD8(repeating: 1.987_569_15e-4)
         y = y * x + 1.398_199_950_7e-3
@@ -24,8 +30,9 @@ enum FastMath {
         y = y * x + 1.666_666_545_9e-1
         y = y * x + 5.000_000_120_1e-1
         y = y * z + x + 1
-        let exponent = SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int32>(fx) &+ 127) &<< 23
-        let scale = unsafeBitCast(exponent, to: SIMD8<Float>.self)
+        let integer =
+            unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self)
+        let scale = unsafeBitCast((integer &+ 127) &<< 23, to: SIMD8<Float>.self)
         return y * scale
     }
 
@@ -84,11 +91,22 @@ enum FastMath {
         return total
     }
 
-    /// Largest element.
+    /// Largest element (−∞ for an empty range).
     @inline(__always)
     static func max(_ values: UnsafePointer<Float>, count: Int) -> Float {
-        var best = -Float.infinity
-        for index in 0..<count where values[index] > best { best = values[index] }
-        return best
+        var index = 0
+        var best = SIMD8<Float>(repeating: -.infinity)
+        let raw = UnsafeRawPointer(values)
+        while index + 8 <= count {
+            let v = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+            best.replace(with: v, where: v .> best)
+            index += 8
+        }
+        var result = best.max()
+        while index < count {
+            if values[index] > result { result = values[index] }
+            index += 1
+        }
+        return result
     }
 }

@@ -47,8 +47,9 @@ public struct AdamW: Sendable {
         model.forEachParameter { name, parameter, requiresGrad in
             guard requiresGrad, let gradient = gradients[name] else { return }
             precondition(gradient.shape == parameter.shape, "gradient shape for \(name)")
-            var m = firstMoments[name] ?? Tensor(zeros: parameter.shape)
-            var v = secondMoments[name] ?? Tensor(zeros: parameter.shape)
+            // Taken out of the dictionaries so the in-place update does not copy (copy-on-write).
+            var m = firstMoments.removeValue(forKey: name) ?? Tensor(zeros: parameter.shape)
+            var v = secondMoments.removeValue(forKey: name) ?? Tensor(zeros: parameter.shape)
             let decay: Float = Self.decays(shape: parameter.shape) ? 1 - learningRate * h.weightDecay : 1
             parameter.storage.withUnsafeMutableBufferPointer { p in
                 gradient.storage.withUnsafeBufferPointer { g in
