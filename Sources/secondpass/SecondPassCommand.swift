@@ -14,7 +14,9 @@ struct SecondPassCommand: AsyncParsableCommand {
             SimulateCommand.self,
             CalibrateCommand.self,
             BenchSimCommand.self,
-            PrepareDataCommand.self, TrainTokenizerCommand.self, PretrainCommand.self, EvaluateLMCommand.self,
+            PretrainCommand.self,
+            EvaluateLMCommand.self,
+            TrainCommand.self,
         ]
     )
 }

@@ -170,6 +170,21 @@ public struct LoRAAdapter: LinearAdapter, Equatable {
         return delta
     }
 
+    /// A and B cut to the effective rank (the whole factors when no truncation is active).
+    ///
+    /// Under the standard α/r rule the scale at rank b is α/b, which is what a file of rank b
+    /// loaded with the same α applies, so the saved adapter computes the truncated update.
+    public var truncatedFactors: (a: Tensor, b: Tensor) {
+        let r = effectiveRank
+        guard r < rank else { return (a, b) }
+        let a = Tensor(shape: [r, inFeatures], storage: Array(self.a.storage[..<(r * inFeatures)]))
+        var values = [Float](repeating: 0, count: outFeatures * r)
+        for row in 0..<outFeatures {
+            for column in 0..<r { values[row * r + column] = self.b.storage[row * rank + column] }
+        }
+        return (a, Tensor(shape: [outFeatures, r], storage: values))
+    }
+
     public static func == (lhs: LoRAAdapter, rhs: LoRAAdapter) -> Bool {
         lhs.a == rhs.a && lhs.b == rhs.b && lhs.alpha == rhs.alpha && lhs.scalingRule == rhs.scalingRule
             && lhs.dropout == rhs.dropout && lhs.activeRank == rhs.activeRank

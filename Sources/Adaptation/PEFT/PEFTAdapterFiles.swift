@@ -31,8 +31,10 @@ public enum PEFTAdapterFiles {
             let prefix = keyPrefix + site.name + "."
             switch model.adapter(at: site) {
             case let lora as LoRAAdapter:
-                tensors[prefix + "lora_A.weight"] = lora.a
-                tensors[prefix + "lora_B.weight"] = lora.b
+                // A DyLoRA adapter saved at a truncated rank stores only its first components.
+                let saved = lora.truncatedFactors
+                tensors[prefix + "lora_A.weight"] = saved.a
+                tensors[prefix + "lora_B.weight"] = saved.b
             case let svd as SVDAdapter:
                 let resized = svd.resized(keeping: svd.rankMask)
                 tensors[prefix + "lora_A"] = resized.a
@@ -45,8 +47,11 @@ public enum PEFTAdapterFiles {
             }
         }
         let isAdaLoRA = initialRank != nil
+        // The stored rank is the adapters' own (warm-up and DyLoRA change it from the configured one).
+        let storedRank = sites.compactMap { (model.adapter(at: $0) as? LoRAAdapter)?.effectiveRank }.first
         var config = PEFTAdapterConfig(
-            peftType: isAdaLoRA ? "ADALORA" : "LORA", r: configuration.rank, loraAlpha: configuration.alpha,
+            peftType: isAdaLoRA ? "ADALORA" : "LORA", r: storedRank ?? configuration.rank,
+            loraAlpha: configuration.alpha,
             loraDropout: configuration.dropout, targetModules: configuration.targetModules.map(\.rawValue))
         config.baseModelNameOrPath = baseName
         config.useRslora = configuration.scaling == .rankStabilized

@@ -9,11 +9,11 @@ import NeuralLM
 public struct AdaLoRARankAllocator: Sendable {
     public let settings: AdaLoRASettings
     /// EMA of sensitivity by parameter name.
-    public private(set) var sensitivity: [String: [Float]] = [:]
+    public internal(set) var sensitivity: [String: [Float]] = [:]
     /// EMA of uncertainty by parameter name.
-    public private(set) var uncertainty: [String: [Float]] = [:]
+    public internal(set) var uncertainty: [String: [Float]] = [:]
     /// Budget of the last step.
-    public private(set) var currentBudget: Int
+    public internal(set) var currentBudget: Int
 
     public init(settings: AdaLoRASettings, initialBudget: Int) {
         self.settings = settings

@@ -5,12 +5,10 @@ Subcommands:
   create BASE OUT SEED KIND         save a PEFT adapter (KIND lora | rslora | adalora) with all factors random
   grads BASE ADAPTER BATCH OUT      gradients of the mean token NLL w.r.t. the LoRA factors -> safetensors,
                                     named like Swift's registry (transformer.h.N.<module>.lora_A.weight)
-  time BASE ADAPTER BATCHES STEPS OUT   seconds per AdamW step of LoRA training on the given batches -> JSON
-BATCH is JSON {"sequences": [[ids...], ...]}; BATCHES is {"batches": [[[ids...]...]...]}.
+BATCH is JSON {"sequences": [[ids...], ...]}.
 """
 import json
 import sys
-import time
 
 import torch
 from peft import AdaLoraConfig, LoraConfig, PeftModel, get_peft_model
@@ -87,27 +85,6 @@ def grads(base_dir, adapter_dir, batch_path, out_path):
     save_file(tensors, out_path)
 
 
-def timing(base_dir, adapter_dir, batches_path, steps, out_path):
-    model = PeftModel.from_pretrained(base(base_dir), adapter_dir, is_trainable=True)
-    model.train()
-    batches = json.load(open(batches_path))["batches"]
-    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4)
-    durations = []
-    tokens = 0
-    for step in range(steps):
-        sequences = batches[step % len(batches)]
-        ids, mask = padded(sequences)
-        labels = ids.masked_fill(mask == 0, -100)
-        start = time.perf_counter()
-        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
-        durations.append(time.perf_counter() - start)
-        tokens += sum(len(s) - 1 for s in sequences)
-    json.dump({"seconds": durations, "tokens": tokens}, open(out_path, "w"))
-
-
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "logprobs":
@@ -116,7 +93,5 @@ if __name__ == "__main__":
         create(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
     elif command == "grads":
         grads(*sys.argv[2:6])
-    elif command == "time":
-        timing(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6])
     else:
         raise SystemExit(f"unknown command {command}")
