@@ -93,11 +93,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
-        .testTarget(name: "NeuralLMTests", dependencies: ["NeuralLM"]),
         .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "FirstPassTests", dependencies: ["FirstPass"]),
-        .testTarget(name: "DataTests"),
         .testTarget(name: "AdaptationTests", dependencies: ["Adaptation", "NeuralLM", "NBest"]),
         .testTarget(name: "DataTests", dependencies: ["secondpass", "NeuralLM"]),
     ]
