@@ -106,7 +106,8 @@ let package = Package(
         .testTarget(
             name: "RescoringTests",
             dependencies: [
-                "Rescoring", "RescorerServer", "RescoringRPC", "RescoringMessages", "H2RPC", "NeuralLM", "NBest",
+                "Rescoring", "RescorerServer", "RescoringRPC", "RescoringMessages", "H2RPC", "NeuralLM",
+                "NBest",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "DataTests", dependencies: ["secondpass", "NeuralLM"]),
