@@ -32,11 +32,15 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "How many sentences to stream (the first N of the file with 4 to 24 words).")
     var utterances: Int = 60
 
-    @Option(help: "Weight of the LM log-probability in the fused score.")
-    var lmWeight: Double = 0.5
+    @Option(
+        name: .customLong("fusion-lm-weight"),
+        help: "Weight of the rescoring LM's log-probability in the fused score.")
+    var fusionLMWeight: Double = 0.5
 
-    @Option(help: "Bonus per word in the fused score (offsets the LM's preference for short hypotheses).")
-    var lengthBonus: Double = 0
+    @Option(
+        name: .customLong("fusion-length-bonus"),
+        help: "Bonus per word in the fused score (offsets the LM's preference for short hypotheses).")
+    var fusionLengthBonus: Double = 0
 
     @OptionGroup var simulator: SimulatorOptions
     @OptionGroup var phonetics: PhoneticModelOptions
@@ -99,7 +103,8 @@ struct DemoCommand: AsyncParsableCommand {
         return RescoringEngine(
             model: gpt2, tokenizer: tokenizer,
             modelID: "\(directory.lastPathComponent) (gpt2, \(parameters) parameters)",
-            defaultFusion: ScoreFusion(firstPassWeight: 1, lmWeight: lmWeight, lengthBonus: lengthBonus))
+            defaultFusion: ScoreFusion(
+                firstPassWeight: 1, lmWeight: fusionLMWeight, lengthBonus: fusionLengthBonus))
     }
 
     /// Streams every utterance's partials and final list on one bidirectional call.
