@@ -3,6 +3,10 @@ import H2RPC
 import Logging
 import ServiceLifecycle
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Benchmark driver for H2RPC: a raw-bytes echo server for h2load, and a bidi ping-pong client.
 ///
 /// Kept out of the test suite on purpose: benchmarks print figures, tests assert behaviour.
@@ -58,6 +62,7 @@ struct Serve: AsyncParsableCommand {
             tasks.addTask { try await group.run() }
             let address = try await server.listeningAddress()
             print("PORT \(address.port)")
+            fflush(nil)  // stdout is block-buffered when piped; the bench script waits for this line
             try await tasks.waitForAll()
         }
     }
