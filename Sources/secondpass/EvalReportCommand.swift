@@ -49,7 +49,13 @@ struct EvalReportCommand: ParsableCommand {
             for condition in conditions {
                 conditionReports.append(try builder.conditionReport(set, run: run, condition: condition))
             }
-            let applicable = comparisons.filter {
+            // Without --compare, every non-clean condition is compared, its figure read from its name.
+            let candidates =
+                comparisons.isEmpty
+                ? conditions.filter { $0 != cleanCondition }.map {
+                    PerturbationComparison(inferringFrom: $0, cleanCondition: cleanCondition)
+                } : comparisons
+            let applicable = candidates.filter {
                 conditions.contains($0.cleanCondition) && conditions.contains($0.perturbedCondition)
             }
             if !applicable.isEmpty {

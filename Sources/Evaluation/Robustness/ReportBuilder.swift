@@ -42,12 +42,14 @@ public struct ReportBuilder: Sendable {
                 { ratio($0[1], $0[2]) },
                 { t in relativeReduction(baseline: ratio(t[0], t[2]), system: ratio(t[1], t[2])) },
             ])
-        let oracle = try scorer.oracleWER(
+        let longest = selected.map(\.firstPassTexts.count).max() ?? 1
+        let oracleAll = try scorer.oracleWER(
             selected.map {
                 NBestTexts(
                     utteranceID: $0.utteranceID, reference: $0.reference, hypotheses: $0.firstPassTexts)
             },
-            ks: oracleKs)
+            ks: oracleKs + [longest])
+        let oracle = Array(oracleAll.dropLast())
         let errors = scorer.errorAnalysis(
             selected.map {
                 ScoringPair(utteranceID: $0.utteranceID, reference: $0.reference, hypothesis: $0.chosenText)
@@ -59,7 +61,7 @@ public struct ReportBuilder: Sendable {
             firstPassWER: intervals[0], secondPassWER: intervals[1], rescoringWERR: intervals[2],
             firstVersusSecondPass: try MatchedPairsTest(
                 errorsA: scored.map(\.firstPass.errors), errorsB: scored.map(\.secondPass.errors)),
-            oracle: oracle, secondPassErrors: errors)
+            oracle: oracle, oracleWholeList: oracleAll[oracleAll.count - 1], secondPassErrors: errors)
     }
 
     /// Robustness figures of `run` for each comparison.
@@ -82,6 +84,17 @@ public struct ReportBuilder: Sendable {
             figures.append(try robustnessFigures(comparison, matched))
         }
         return RobustnessReport(run: run, normalizer: normalizer, bootstrap: bootstrap, figures: figures)
+    }
+
+    /// Robustness figures of `run` for every condition other than `cleanCondition`, with the
+    /// perturbation family inferred from each condition's name (see `PerturbationComparison`).
+    public func robustnessReport(
+        _ outcomes: OutcomeSet, run: String, cleanCondition: String = "clean"
+    ) throws -> RobustnessReport {
+        let comparisons = outcomes.conditions(run: run).filter { $0 != cleanCondition }.map {
+            PerturbationComparison(inferringFrom: $0, cleanCondition: cleanCondition)
+        }
+        return try robustnessReport(outcomes, run: run, comparisons: comparisons)
     }
 
     /// Paired comparison of `systemRun` against `baselineRun` under `condition`.
