@@ -10,6 +10,7 @@ struct SecondPassCommand: AsyncParsableCommand {
             SimulateCommand.self,
             CalibrateCommand.self,
             BenchSimCommand.self,
+            PerturbCommand.self,
         ]
     )
 }
