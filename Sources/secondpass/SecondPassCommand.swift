@@ -18,6 +18,7 @@ struct SecondPassCommand: AsyncParsableCommand {
             PretrainCommand.self,
             EvaluateLMCommand.self,
             TrainCommand.self,
+            PerturbCommand.self,
         ]
     )
 }
