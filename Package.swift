@@ -100,7 +100,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "NBest"]),
         .testTarget(name: "FirstPassTests", dependencies: ["FirstPass"]),
         .testTarget(name: "AdaptationTests", dependencies: ["Adaptation", "NeuralLM", "NBest"]),
         .testTarget(

@@ -207,3 +207,20 @@ struct PerturbationInferenceTests {
         #expect(condition.oracleWholeList.summary.counts.errors == 1)
     }
 }
+
+@Suite("Silence-only conditions")
+struct SilenceTests {
+    @Test func emptyReferencesWithEmptyOutputHaveZeroWER() throws {
+        let outcomes = (0..<3).map {
+            UtteranceOutcome(
+                run: "r", condition: "clean", utteranceID: "s\($0)", reference: "", firstPassTexts: [""],
+                chosenIndex: 0, chosenText: "")
+        }
+        let report = try ReportBuilder(bootstrap: BootstrapSettings(resamples: 20)).conditionReport(
+            try OutcomeSet(outcomes), run: "r", condition: "clean")
+        #expect(report.secondPassWER.estimate == 0)
+        #expect(report.secondPassWER.upper == 0)
+        #expect(report.rescoringWERR.estimate == nil)
+        #expect(report.rescoringWERR.definedResamples == 0)
+    }
+}

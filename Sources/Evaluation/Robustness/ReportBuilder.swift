@@ -38,9 +38,9 @@ public struct ReportBuilder: Sendable {
         let intervals = try PairedBootstrap(settings: bootstrap).intervals(
             columns: columns,
             statistics: [
-                { ratio($0[0], $0[2]) },
-                { ratio($0[1], $0[2]) },
-                { t in relativeReduction(baseline: ratio(t[0], t[2]), system: ratio(t[1], t[2])) },
+                { wer($0[0], $0[2]) },
+                { wer($0[1], $0[2]) },
+                { t in relativeReduction(baseline: wer(t[0], t[2]), system: wer(t[1], t[2])) },
             ])
         let longest = selected.map(\.firstPassTexts.count).max() ?? 1
         let oracleAll = try scorer.oracleWER(
@@ -118,10 +118,10 @@ public struct ReportBuilder: Sendable {
                 pairs.map { $0.0.referenceWords },
             ],
             statistics: [
-                { ratio($0[0], $0[2]) },
-                { ratio($0[1], $0[2]) },
-                { t in ratio(t[0], t[2]).flatMap { base in ratio(t[1], t[2]).map { $0 - base } } },
-                { t in relativeReduction(baseline: ratio(t[0], t[2]), system: ratio(t[1], t[2])) },
+                { wer($0[0], $0[2]) },
+                { wer($0[1], $0[2]) },
+                { t in wer(t[0], t[2]).flatMap { base in wer(t[1], t[2]).map { $0 - base } } },
+                { t in relativeReduction(baseline: wer(t[0], t[2]), system: wer(t[1], t[2])) },
             ])
         return SystemComparison(
             baselineRun: baselineRun, systemRun: systemRun, condition: condition,
@@ -153,11 +153,11 @@ public struct ReportBuilder: Sendable {
         let intervals = try PairedBootstrap(settings: bootstrap).intervals(
             columns: columns,
             statistics: [
-                { ratio($0[0], $0[4]) },
-                { ratio($0[1], $0[4]) },
-                { ratio($0[2], $0[4]) },
-                { ratio($0[3], $0[4]) },
-                { t in relativeChange(before: ratio(t[0], t[4]), after: ratio(t[1], t[4])) },
+                { wer($0[0], $0[4]) },
+                { wer($0[1], $0[4]) },
+                { wer($0[2], $0[4]) },
+                { wer($0[3], $0[4]) },
+                { t in relativeChange(before: wer(t[0], t[4]), after: wer(t[1], t[4])) },
                 { t in t[4] > 0 ? ratio(t[1] - t[0], t[3] - t[2]) : nil },
                 { $0[5] / utterances },
                 { $0[6] / utterances },
