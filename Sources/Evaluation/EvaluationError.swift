@@ -16,6 +16,10 @@ public struct EvaluationError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let indexOutOfRange = Code("indexOutOfRange")
         /// The same (run, condition, utterance) key arrived twice with different content.
         public static let conflictingDuplicate = Code("conflictingDuplicate")
+        /// The same utterance has different (normalised) references in two conditions or runs.
+        public static let inconsistentReference = Code("inconsistentReference")
+        /// Serialised input (e.g. a JSON Lines record) cannot be decoded.
+        public static let malformedInput = Code("malformedInput")
         /// A required condition, run or utterance is absent.
         public static let missingData = Code("missingData")
         /// A parameter is outside its valid domain (e.g. k < 1, B < 1, confidence not in (0, 1)).

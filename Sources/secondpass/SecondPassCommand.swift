@@ -7,9 +7,17 @@ struct SecondPassCommand: AsyncParsableCommand {
         commandName: "secondpass",
         abstract: "Second-pass ASR rescoring with LoRA-adapted neural language models.",
         subcommands: [
+            DemoCommand.self,
+            PrepareDataCommand.self,
+            TrainTokenizerCommand.self,
+            BenchEvalCommand.self,
+            EvalReportCommand.self,
             SimulateCommand.self,
             CalibrateCommand.self,
             BenchSimCommand.self,
+            PretrainCommand.self,
+            EvaluateLMCommand.self,
+            TrainCommand.self,
             PerturbCommand.self,
         ]
     )

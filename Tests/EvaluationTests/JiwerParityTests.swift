@@ -66,6 +66,23 @@ struct JiwerParityTests {
             if index % 50 == 1 { reference = "" }
             pairs.append([reference, hypothesis])
         }
+        try expectJiwerParity(pairs)
+    }
+
+    /// Long utterances (up to 400 words), where rapidfuzz could switch to a different algorithm.
+    @Test func longUtterancesMatchJiwerCounts() throws {
+        var generator = SeededGenerator(seed: 77)
+        let vocabulary = ["a", "b", "c", "d"]
+        let pairs = (0..<40).map { _ in
+            [
+                generator.sentence(maxWords: 400, vocabulary: vocabulary),
+                generator.sentence(maxWords: 400, vocabulary: vocabulary),
+            ]
+        }
+        try expectJiwerParity(pairs)
+    }
+
+    private func expectJiwerParity(_ pairs: [[String]]) throws {
         let peer = try PythonPeer.run(script: jiwerScript, input: pairs, as: JiwerOutput.self)
         try #require(peer.pairs.count == pairs.count)
         var aligner = WordAligner()

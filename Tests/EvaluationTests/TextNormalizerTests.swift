@@ -30,3 +30,38 @@ struct TextNormalizerTests {
         #expect(try JSONDecoder().decode(TextNormalizer.self, from: data) == settings)
     }
 }
+
+@Suite("Text normalisation properties (seeded)")
+struct TextNormalizerPropertyTests {
+    @Test func normalisationIsIdempotentAndHasNoStraySpaces() {
+        var generator = SeededGenerator(seed: 31)
+        let pieces = ["Word", "don't", " ", "  ", "\t", ",", ".", "-", "’", "ÉCOLE", "naïve", "!", "x"]
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
+                pieces.randomElement(using: &generator)!
+            }.joined()
+            let once = TextNormalizer.standard.normalize(text)
+            #expect(TextNormalizer.standard.normalize(once) == once)
+            #expect(!once.hasPrefix(" ") && !once.hasSuffix(" ") && !once.contains("  "))
+        }
+    }
+}
+
+@Suite("Text normalisation fast path")
+struct TextNormalizerFastPathTests {
+    @Test(arguments: [
+        TextNormalizer.standard, .identity, TextNormalizer(lowercase: false, keepApostrophes: false),
+    ])
+    func asciiFastPathEqualsGeneralPath(normalizer: TextNormalizer) throws {
+        var generator = SeededGenerator(seed: 41)
+        for _ in 0..<2000 {
+            let bytes = (0..<Int.random(in: 0...30, using: &generator)).map { _ in
+                UInt8.random(in: 0...0x7F, using: &generator)
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let fast = try #require(normalizer.normalizeASCII(text))
+            #expect(fast == normalizer.normalizeScalars(text), "\(bytes)")
+        }
+        #expect(normalizer.normalizeASCII("café") == nil)
+    }
+}

@@ -59,3 +59,23 @@ struct WordAlignerTests {
         }
     }
 }
+
+@Suite("Word interning")
+struct WordInternerTests {
+    @Test func equalWordsShareIdsAndRoundTrip() {
+        var interner = WordInterner()
+        let ids = interner.ids(ofText: "  the cat  the café  ")
+        #expect(ids == [0, 1, 0, 2])
+        #expect(interner.words == ["the", "cat", "café"])
+        #expect(interner.id(of: "cat") == 1)
+    }
+
+    @Test func manyWordsSurviveTableGrowth() {
+        var interner = WordInterner()
+        let words = (0..<5000).map { "w\($0)" }
+        let ids = interner.ids(ofWords: words)
+        #expect(ids == (0..<5000).map { Int32($0) })
+        #expect(interner.ids(ofText: words.reversed().joined(separator: " ")) == ids.reversed())
+        #expect(interner.word(4321) == "w4321")
+    }
+}

@@ -57,17 +57,14 @@ public struct WordAligner: Sendable {
 
     /// The full word alignment of two texts split on spaces.
     public mutating func align(reference: String, hypothesis: String) -> WordAlignment {
-        let referenceWords = reference.split(separator: " ")
-        let hypothesisWords = hypothesis.split(separator: " ")
-        let r = interner.ids(ofWords: referenceWords)
-        let h = interner.ids(ofWords: hypothesisWords)
+        let r = interner.ids(ofText: reference)
+        let h = interner.ids(ofText: hypothesis)
         let (steps, counts) = steps(reference: r, hypothesis: h)
         let words = steps.map { step in
             AlignedWord(
                 step.operation,
-                reference: step.referenceIndex < 0 ? nil : String(referenceWords[Int(step.referenceIndex)]),
-                hypothesis: step.hypothesisIndex < 0
-                    ? nil : String(hypothesisWords[Int(step.hypothesisIndex)]))
+                reference: step.referenceIndex < 0 ? nil : interner.word(r[Int(step.referenceIndex)]),
+                hypothesis: step.hypothesisIndex < 0 ? nil : interner.word(h[Int(step.hypothesisIndex)]))
         }
         return WordAlignment(words: words, counts: counts)
     }

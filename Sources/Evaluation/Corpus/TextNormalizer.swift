@@ -39,6 +39,12 @@ public struct TextNormalizer: Sendable, Hashable, Codable {
 
     /// The normalised text: words separated by single spaces, no leading or trailing space.
     public func normalize(_ text: String) -> String {
+        if let ascii = normalizeASCII(text) { return ascii }
+        return normalizeScalars(text)
+    }
+
+    /// The general path over Unicode scalars.
+    func normalizeScalars(_ text: String) -> String {
         var scalars = String.UnicodeScalarView()
         var pendingSpace = false
         let source = lowercase ? text.lowercased() : text
@@ -60,6 +66,48 @@ public struct TextNormalizer: Sendable, Hashable, Codable {
             scalars.append(scalar)
         }
         return String(scalars)
+    }
+
+    /// The same steps on bytes for pure-ASCII text (the common case), or `nil` for other text.
+    ///
+    /// Scoring a corpus normalises every transcript; working on bytes avoids per-scalar property
+    /// lookups. In ASCII the dashes are `-`, whitespace is HT, LF, VT, FF, CR and space, and every
+    /// printable character that is not a letter, digit or space is punctuation or a symbol.
+    func normalizeASCII(_ text: String) -> String? {
+        let result = text.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            var output = [UInt8]()
+            output.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                var byte = byte
+                if lowercase, byte >= 0x41, byte <= 0x5A { byte += 0x20 }
+                let isWhitespace = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+                if isWhitespace || (splitHyphens && byte == 0x2D) {
+                    pendingSpace = !output.isEmpty
+                    continue
+                }
+                if removePunctuation, Self.isASCIIPunctuationOrSymbol(byte),
+                    !(keepApostrophes && byte == 0x27)
+                {
+                    continue
+                }
+                if pendingSpace {
+                    output.append(0x20)
+                    pendingSpace = false
+                }
+                output.append(byte)
+            }
+            return String(decoding: output, as: UTF8.self)
+        }
+        // Non-contiguous storage (e.g. a bridged string) takes the general path.
+        return result ?? nil
+    }
+
+    @inline(__always)
+    private static func isASCIIPunctuationOrSymbol(_ byte: UInt8) -> Bool {
+        (byte >= 0x21 && byte <= 0x2F) || (byte >= 0x3A && byte <= 0x40) || (byte >= 0x5B && byte <= 0x60)
+            || (byte >= 0x7B && byte <= 0x7E)
     }
 
     private static let apostropheVariants: Set<UInt32> = [0x2019, 0x2018, 0x02BC]

@@ -1,0 +1,125 @@
+import Foundation
+
+/// Inference entry points: next-token log-probabilities and sentence scores.
+extension GPT2Model {
+    /// Rows of the LM head computed at once; bounds the logits buffer to rows × vocab floats.
+    static let headChunkRows = 256
+
+    /// Full log-softmax distributions `[length, vocab]` after every position of every sequence.
+    public func logProbabilityDistributions(_ batch: TokenBatch) throws -> [Tensor] {
+        try validate(sequences: batch.sequences)
+        var rng: SeededGenerator? = nil
+        let hidden = trunk(sequences: batch.sequences, dropout: &rng).hidden
+        var logits = logits(hidden: hidden)
+        let v = config.vocabSize
+        let rows = logits.rows
+        logits.storage.withUnsafeMutableBufferPointer { buffer in
+            for row in 0..<rows {
+                let base = buffer.baseAddress! + row * v
+                let maximum = FastMath.max(base, count: v)
+                let logSum = maximum + Float.logOf(FastMath.sumExpShifted(base, count: v, shift: maximum))
+                for j in 0..<v { base[j] -= logSum }
+            }
+        }
+        var result: [Tensor] = []
+        var start = 0
+        for sequence in batch.sequences {
+            result.append(
+                Tensor(
+                    shape: [sequence.count, v],
+                    storage: Array(logits.storage[(start * v)..<((start + sequence.count) * v)])))
+            start += sequence.count
+        }
+        return result
+    }
+
+    /// log p(x_{t+1} | x_{≤t}) for t = 0 ..< length−1 of every sequence.
+    public func nextTokenLogProbabilities(_ batch: TokenBatch) throws -> [[Float]] {
+        try validate(sequences: batch.sequences)
+        var rng: SeededGenerator? = nil
+        let hidden = trunk(sequences: batch.sequences, dropout: &rng).hidden
+        var targets: [Int?] = []
+        for sequence in batch.sequences {
+            targets += sequence.dropFirst().map { Optional($0) } + [nil]
+        }
+        let values = targetLogProbabilities(hidden: hidden, targets: targets)
+        var result: [[Float]] = []
+        var start = 0
+        for sequence in batch.sequences {
+            result.append(Array(values[start..<(start + sequence.count - 1)]))
+            start += sequence.count
+        }
+        return result
+    }
+
+    /// Sentence log-probabilities with BOS/EOS framing, the rescoring score.
+    ///
+    /// score(w₁…wₙ) = Σᵢ log p(wᵢ | BOS w<ᵢ) + log p(EOS | BOS w₁…wₙ); an empty sentence scores
+    /// log p(EOS | BOS). The model reads BOS w₁…wₙ (n + 1 positions, at most `n_positions`).
+    public func sentenceLogProbabilities(_ sentences: [[Int]]) throws -> [Float] {
+        let inputs = sentences.map { [config.bosTokenId] + $0 }
+        try validate(sequences: inputs)
+        var rng: SeededGenerator? = nil
+        let hidden = trunk(sequences: inputs, dropout: &rng).hidden
+        var targets: [[Int]] = []
+        for sentence in sentences {
+            targets += sentence.map { [$0] } + [[config.eosTokenId]]
+        }
+        let values = targetLogProbabilities(hidden: hidden, targets: targets)
+        var result: [Float] = []
+        var start = 0
+        for input in inputs {
+            result.append(values[start..<(start + input.count)].reduce(0) { $0 + $1[0] })
+            start += input.count
+        }
+        return result
+    }
+
+    /// log-softmax(logits)[row, target] for one target per row (0 for rows without one).
+    func targetLogProbabilities(hidden: Tensor, targets: [Int?]) -> [Float] {
+        targetLogProbabilities(hidden: hidden, targets: targets.map { $0.map { [$0] } ?? [] }).map {
+            $0.first ?? 0
+        }
+    }
+
+    /// log-softmax(logits)[row, t] for every requested target t of every row.
+    ///
+    /// A row may need several targets (a prefix-trie node's last position is followed by each
+    /// child's first token and by EOS); the log-normaliser is computed once per row. The head runs
+    /// in chunks of rows so the full `[rows, vocab]` logits never coexist.
+    func targetLogProbabilities(hidden: Tensor, targets: [[Int]]) -> [[Float]] {
+        let c = config.nEmbd
+        let v = config.vocabSize
+        var result = [[Float]](repeating: [], count: hidden.rows)
+        var logits = [Float](repeating: 0, count: Self.headChunkRows * v)
+        var start = 0
+        while start < hidden.rows {
+            let count = min(Self.headChunkRows, hidden.rows - start)
+            hidden.storage.withUnsafeBufferPointer { h in
+                tokenEmbedding.storage.withUnsafeBufferPointer { wte in
+                    logits.withUnsafeMutableBufferPointer { out in
+                        BLAS.gemm(
+                            transposeB: true, m: count, n: v, k: c, a: h.baseAddress! + start * c, lda: c,
+                            b: wte.baseAddress!, ldb: c, c: out.baseAddress!, ldc: v)
+                        for row in 0..<count {
+                            let wanted = targets[start + row]
+                            guard !wanted.isEmpty else { continue }
+                            let base = out.baseAddress! + row * v
+                            let maximum = FastMath.max(base, count: v)
+                            let logNormalizer =
+                                maximum + Float.logOf(FastMath.sumExpShifted(base, count: v, shift: maximum))
+                            result[start + row] = wanted.map { base[$0] - logNormalizer }
+                        }
+                    }
+                }
+            }
+            start += count
+        }
+        return result
+    }
+}
+
+extension Float {
+    /// Natural logarithm (Foundation), named to avoid shadowing in generic contexts.
+    static func logOf(_ x: Float) -> Float { Foundation.log(x) }
+}

@@ -1,1 +1,0 @@
-// NeuralLM module: see Docs/architecture.md.

@@ -1,0 +1,61 @@
+import Foundation
+
+/// A deterministic xoshiro256** generator seeded through SplitMix64.
+///
+/// Our own generator (not `SystemRandomNumberGenerator`) so initialisation, dropout masks and
+/// data shuffling repeat exactly across runs and platforms, and its state can be checkpointed.
+public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatable {
+    /// The four 64-bit words of xoshiro256** state.
+    public private(set) var state: [UInt64]
+
+    /// Expands a 64-bit seed into full state with SplitMix64.
+    public init(seed: UInt64) {
+        var mix = seed
+        var words: [UInt64] = []
+        for _ in 0..<4 {
+            mix &+= 0x9E37_79B9_7F4A_7C15
+            var z = mix
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            words.append(z ^ (z >> 31))
+        }
+        state = words
+    }
+
+    /// Restores a checkpointed state.
+    public init(state: [UInt64]) throws {
+        guard state.count == 4, state.contains(where: { $0 != 0 }) else {
+            throw NeuralLMError(.invalidInput, "generator state must be four words, not all zero")
+        }
+        self.state = state
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = rotate(state[1] &* 5, 7) &* 9
+        let t = state[1] << 17
+        state[2] ^= state[0]
+        state[3] ^= state[1]
+        state[1] ^= state[2]
+        state[0] ^= state[3]
+        state[2] ^= t
+        state[3] = rotate(state[3], 45)
+        return result
+    }
+
+    private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+
+    /// Uniform Float in [0, 1) from the top 24 bits.
+    public mutating func nextUniform() -> Float {
+        Float(next() >> 40) * (1.0 / 16_777_216.0)
+    }
+
+    /// Standard normal sample (Box–Muller, one value per call).
+    public mutating func nextNormal() -> Float {
+        let u1 = max(Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0), 1e-300)
+        let u2 = Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
+        return Float((-2 * logDouble(u1)).squareRoot() * cosDouble(2 * Double.pi * u2))
+    }
+}
+
+private func logDouble(_ x: Double) -> Double { Foundation.log(x) }
+private func cosDouble(_ x: Double) -> Double { Foundation.cos(x) }
