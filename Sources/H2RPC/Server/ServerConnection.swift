@@ -393,6 +393,32 @@ final class ServerConnection: HTTP2Connection {
         if isDraining && streams.isEmpty { flush() }
     }
 
+    // MARK: Abuse
+
+    private var resetWindowStart = NIODeadline.now()
+    private var resetsInWindow = 0
+
+    override func sessionDidReceiveReset(streamID: Int32) {
+        let now = NIODeadline.now()
+        if now - resetWindowStart >= .seconds(1) {
+            resetWindowStart = now
+            resetsInWindow = 0
+        }
+        resetsInWindow += 1
+        guard resetsInWindow > configuration.maximumResetsPerSecond, !isDraining else { return }
+        logger.warning(
+            "client resets streams too fast; closing the connection",
+            metadata: ["resets_per_second": "\(resetsInWindow)"])
+        isDraining = true
+        for stream in streams.values {
+            stream.pendingLaunch = nil
+            stream.handlerTask?.cancel()
+        }
+        // GOAWAY(ENHANCE_YOUR_CALM); the connection closes as soon as it is written.
+        session.terminateSession(errorCode: NGHTTP2_ENHANCE_YOUR_CALM)
+        flush()
+    }
+
     // MARK: Graceful shutdown
 
     /// Sends GOAWAY so no new calls start, lets open calls finish, and closes when they have or

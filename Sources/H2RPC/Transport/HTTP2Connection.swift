@@ -399,6 +399,7 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
 
     func sessionDidReceiveHeaders(streamID: Int32, endStream: Bool) {}
     func sessionDidReceiveGoAway(lastStreamID: Int32, errorCode: UInt32) {}
+    func sessionDidReceiveReset(streamID: Int32) {}
 
     /// The inbound side ended cleanly.
     func inboundDidEnd(_ stream: HTTP2StreamState) {

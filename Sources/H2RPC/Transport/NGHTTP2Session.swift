@@ -21,6 +21,8 @@ protocol NGHTTP2SessionDelegate: AnyObject {
     func sessionDidSendEndStream(streamID: Int32)
     /// A PING acknowledgement arrived.
     func sessionDidReceivePingAck()
+    /// The peer reset a stream (RST_STREAM received).
+    func sessionDidReceiveReset(streamID: Int32)
     /// The peer sent GOAWAY.
     func sessionDidReceiveGoAway(lastStreamID: Int32, errorCode: UInt32)
     /// nghttp2 wants up to `buffer.count` bytes of the stream's body.
@@ -218,6 +220,13 @@ final class NGHTTP2Session {
         var bytes = Array(debug.utf8)
         _ = nghttp2_submit_goaway(
             session, UInt8(NGHTTP2_FLAG_NONE.rawValue), last, errorCode.rawValue, &bytes, bytes.count)
+    }
+
+    /// Sends GOAWAY with `errorCode` and makes nghttp2 stop reading: once the GOAWAY is written
+    /// the session wants neither input nor output, so the owner closes the connection.
+    func terminateSession(errorCode: nghttp2_error_code) {
+        guard let session else { return }
+        _ = nghttp2_session_terminate_session(session, errorCode.rawValue)
     }
 
     /// Ends all work: no more callbacks after this.
