@@ -20,8 +20,11 @@ struct EvalReportCommand: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "A perturbed condition and its figure: CONDITION=d1, CONDITION=d1-twin or CONDITION=nprr@P.",
-            discussion:
-                "Repeat for a sweep, e.g. --compare nbest-p0.1=nprr@0.1 --compare nbest-p0.2=nprr@0.2."))
+            discussion: """
+                Repeat for a sweep, e.g. --compare nbest-p0.1=nprr@0.1 --compare nbest-p0.2=nprr@0.2. \
+                Without --compare every other condition is compared, its figure inferred from its name \
+                (homophone... -> D1, ...twin... -> D1-twin, nbest...p=P -> NPRR).
+                """))
     var compare: [String] = []
 
     @Option(help: "Baseline run: every other run is compared with it on each shared condition.")
