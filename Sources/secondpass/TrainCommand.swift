@@ -134,18 +134,28 @@ struct TrainCommand: AsyncParsableCommand {
             optimizer: AdamW.Hyperparameters(weightDecay: weightDecay),
             maxGradientNorm: maxGradNorm > 0 ? maxGradNorm : nil, seed: seed)
         func url(_ path: String?) -> URL? { path.map { URL(fileURLWithPath: $0) } }
+        let encode = try textEncoder(base: baseURL, vocabularySize: config.vocabSize)
+        func text(_ path: String?) throws -> [[Int]] {
+            guard let file = url(path) else { return [] }
+            guard let encode else {
+                throw ValidationError(
+                    "text inputs need a tokenizer: pass --tokenizer or put tokenizer.json in the base directory"
+                )
+            }
+            return try TrainingDataFiles.readTextSequences(file, config: config, encode: encode)
+        }
+        func ids(_ path: String?) throws -> [[Int]] {
+            try url(path).map { try TrainingDataFiles.readTokenSequences($0, config: config) } ?? []
+        }
+        func lists(_ path: String?) throws -> [MWERExample] {
+            try url(path).map {
+                try TrainingDataFiles.readNBestExamples($0, config: config, tokenize: encode)
+            } ?? []
+        }
         let data = TrainingData(
-            trainSequences: try url(trainTokens).map {
-                try TrainingDataFiles.readTokenSequences($0, config: config)
-            } ?? [],
-            devSequences: try url(devTokens).map {
-                try TrainingDataFiles.readTokenSequences($0, config: config)
-            } ?? [],
-            trainLists: try url(trainNbest).map {
-                try TrainingDataFiles.readNBestExamples($0, config: config)
-            } ?? [],
-            devLists: try url(devNbest).map { try TrainingDataFiles.readNBestExamples($0, config: config) }
-                ?? [])
+            trainSequences: try text(trainText) + ids(trainTokens),
+            devSequences: try text(devText) + ids(devTokens),
+            trainLists: try lists(trainNbest), devLists: try lists(devNbest))
         let options = TrainingRunOptions(
             objective: objective, steps: steps, batchSize: batchSize,
             fusion: FusionWeights(lmWeight: lmWeight, lengthBonus: lengthBonus), clmWeight: clmWeight,
@@ -196,5 +206,18 @@ struct TrainCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         print(String(decoding: try encoder.encode(summary), as: UTF8.self))
         if summary.interrupted { throw ExitCode(130) }
+    }
+
+    /// The BPE encoder of `--tokenizer` (or `<base>/tokenizer.json` when present); `nil` when neither exists.
+    private func textEncoder(base: URL, vocabularySize: Int) throws -> (@Sendable (String) throws -> [Int])? {
+        let url = tokenizer.map { URL(fileURLWithPath: $0) } ?? base.appendingPathComponent("tokenizer.json")
+        guard tokenizer != nil || FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let bpe = try TokenizerFile.read(from: url)
+        guard bpe.vocabularySize == vocabularySize else {
+            throw ValidationError(
+                "\(url.path) has \(bpe.vocabularySize) tokens but the model's vocabulary is \(vocabularySize)"
+            )
+        }
+        return { bpe.encode($0) }
     }
 }
