@@ -6,6 +6,9 @@ import Testing
 /// Forward kernels against straightforward double-precision definitions.
 @Suite("Tensor kernels")
 struct KernelTests {
+    /// One OpenBLAS thread: summation order, hence every result, is the same on every run.
+    init() { BLAS.setThreadCount(1) }
+
     private func random(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
         var rng = SeededGenerator(seed: seed)
         let count = shape.reduce(1, *)
@@ -146,5 +149,13 @@ struct KernelTests {
         #expect(throws: NeuralLMError.self) {
             try model.nextTokenLogProbabilities(TokenBatch(sequences: [[]]))
         }
+        #expect(throws: NeuralLMError(.invalidInput, "batch is empty")) {
+            var none: SeededGenerator? = nil
+            _ = try model.lossAndGradients(TokenBatch(sequences: []), dropout: &none)
+        }
+        // An empty request is answered, not an error.
+        #expect(try model.sentenceLogProbabilities([]).isEmpty)
+        #expect(try model.sentenceLogProbabilitiesSharingPrefixes([]).scores.isEmpty)
+        #expect(try model.nextTokenLogProbabilities(TokenBatch(sequences: [])).isEmpty)
     }
 }
