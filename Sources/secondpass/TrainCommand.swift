@@ -2,6 +2,7 @@ import Adaptation
 import ArgumentParser
 import Foundation
 import NeuralLM
+import Rescoring
 
 /// `secondpass train`: adapts the base model with one strategy and objective.
 struct TrainCommand: AsyncParsableCommand {
@@ -89,6 +90,8 @@ struct TrainCommand: AsyncParsableCommand {
     var trainNbest: String?
     @Option(help: "Dev N-best JSONL: dev WER during training; the best checkpoint is kept.")
     var devNbest: String?
+    @Option(help: "Fusion: weight w of the first-pass score in s = w*first_pass + alpha*lm + beta*words.")
+    var firstPassWeight: Double = 1
     @Option(help: "Fusion: LM weight alpha in s = first_pass + alpha*lm + beta*words.")
     var lmWeight: Double = 0.5
     @Option(help: "Fusion: per-word bonus beta.")
@@ -158,7 +161,9 @@ struct TrainCommand: AsyncParsableCommand {
             trainLists: try lists(trainNbest), devLists: try lists(devNbest))
         let options = TrainingRunOptions(
             objective: objective, steps: steps, batchSize: batchSize,
-            fusion: FusionWeights(lmWeight: lmWeight, lengthBonus: lengthBonus), clmWeight: clmWeight,
+            fusion: ScoreFusion(
+                firstPassWeight: firstPassWeight, lmWeight: lmWeight, lengthBonus: lengthBonus),
+            clmWeight: clmWeight,
             clmSteps: clmSteps, evaluateEvery: max(1, evalEvery), checkpointEvery: max(1, checkpointEvery),
             baseName: baseURL.lastPathComponent)
         let outputURL = URL(fileURLWithPath: output)
