@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "Phonetics", dependencies: ["NBest"]),
         .target(name: "Evaluation", dependencies: ["NBest"]),
         .target(name: "FirstPass", dependencies: ["NBest", "Phonetics", "Evaluation"]),
-        .target(name: "Adaptation", dependencies: ["NeuralLM", "Evaluation", "NBest"]),
+        .target(name: "Adaptation", dependencies: ["NeuralLM", "Evaluation", "NBest", "Rescoring"]),
         .target(name: "Rescoring", dependencies: ["NBest", "NeuralLM"]),
 
         // MARK: Services (the edge where the transport meets the domain)
@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "NBest"]),
         .testTarget(name: "FirstPassTests", dependencies: ["FirstPass"]),
-        .testTarget(name: "AdaptationTests", dependencies: ["Adaptation", "NeuralLM", "NBest"]),
+        .testTarget(name: "AdaptationTests", dependencies: ["Adaptation", "NeuralLM", "NBest", "Rescoring"]),
         .testTarget(
             name: "RescoringTests",
             dependencies: [

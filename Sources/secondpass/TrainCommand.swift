@@ -2,6 +2,7 @@ import Adaptation
 import ArgumentParser
 import Foundation
 import NeuralLM
+import Rescoring
 
 /// `secondpass train`: adapts the base model with one strategy and objective.
 struct TrainCommand: AsyncParsableCommand {
@@ -89,6 +90,8 @@ struct TrainCommand: AsyncParsableCommand {
     var trainNbest: String?
     @Option(help: "Dev N-best JSONL: dev WER during training; the best checkpoint is kept.")
     var devNbest: String?
+    @Option(help: "Fusion: weight w of the first-pass score in s = w*first_pass + alpha*lm + beta*words.")
+    var firstPassWeight: Double = 1
     @Option(help: "Fusion: LM weight alpha in s = first_pass + alpha*lm + beta*words.")
     var lmWeight: Double = 0.5
     @Option(help: "Fusion: per-word bonus beta.")
@@ -134,21 +137,33 @@ struct TrainCommand: AsyncParsableCommand {
             optimizer: AdamW.Hyperparameters(weightDecay: weightDecay),
             maxGradientNorm: maxGradNorm > 0 ? maxGradNorm : nil, seed: seed)
         func url(_ path: String?) -> URL? { path.map { URL(fileURLWithPath: $0) } }
+        let encode = try textEncoder(base: baseURL, vocabularySize: config.vocabSize)
+        func text(_ path: String?) throws -> [[Int]] {
+            guard let file = url(path) else { return [] }
+            guard let encode else {
+                throw ValidationError(
+                    "text inputs need a tokenizer: pass --tokenizer or put tokenizer.json in the base directory"
+                )
+            }
+            return try TrainingDataFiles.readTextSequences(file, config: config, encode: encode)
+        }
+        func ids(_ path: String?) throws -> [[Int]] {
+            try url(path).map { try TrainingDataFiles.readTokenSequences($0, config: config) } ?? []
+        }
+        func lists(_ path: String?) throws -> [MWERExample] {
+            try url(path).map {
+                try TrainingDataFiles.readNBestExamples($0, config: config, tokenize: encode)
+            } ?? []
+        }
         let data = TrainingData(
-            trainSequences: try url(trainTokens).map {
-                try TrainingDataFiles.readTokenSequences($0, config: config)
-            } ?? [],
-            devSequences: try url(devTokens).map {
-                try TrainingDataFiles.readTokenSequences($0, config: config)
-            } ?? [],
-            trainLists: try url(trainNbest).map {
-                try TrainingDataFiles.readNBestExamples($0, config: config)
-            } ?? [],
-            devLists: try url(devNbest).map { try TrainingDataFiles.readNBestExamples($0, config: config) }
-                ?? [])
+            trainSequences: try text(trainText) + ids(trainTokens),
+            devSequences: try text(devText) + ids(devTokens),
+            trainLists: try lists(trainNbest), devLists: try lists(devNbest))
         let options = TrainingRunOptions(
             objective: objective, steps: steps, batchSize: batchSize,
-            fusion: FusionWeights(lmWeight: lmWeight, lengthBonus: lengthBonus), clmWeight: clmWeight,
+            fusion: ScoreFusion(
+                firstPassWeight: firstPassWeight, lmWeight: lmWeight, lengthBonus: lengthBonus),
+            clmWeight: clmWeight,
             clmSteps: clmSteps, evaluateEvery: max(1, evalEvery), checkpointEvery: max(1, checkpointEvery),
             baseName: baseURL.lastPathComponent)
         let outputURL = URL(fileURLWithPath: output)
@@ -196,5 +211,18 @@ struct TrainCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         print(String(decoding: try encoder.encode(summary), as: UTF8.self))
         if summary.interrupted { throw ExitCode(130) }
+    }
+
+    /// The BPE encoder of `--tokenizer` (or `<base>/tokenizer.json` when present); `nil` when neither exists.
+    private func textEncoder(base: URL, vocabularySize: Int) throws -> (@Sendable (String) throws -> [Int])? {
+        let url = tokenizer.map { URL(fileURLWithPath: $0) } ?? base.appendingPathComponent("tokenizer.json")
+        guard tokenizer != nil || FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let bpe = try TokenizerFile.read(from: url)
+        guard bpe.vocabularySize == vocabularySize else {
+            throw ValidationError(
+                "\(url.path) has \(bpe.vocabularySize) tokens but the model's vocabulary is \(vocabularySize)"
+            )
+        }
+        return { bpe.encode($0) }
     }
 }

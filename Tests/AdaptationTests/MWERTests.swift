@@ -1,6 +1,7 @@
 import Foundation
 import NBest
 import NeuralLM
+import Rescoring
 import Testing
 
 @testable import Adaptation
@@ -45,7 +46,7 @@ struct MWERTests {
             ])
         // s = (0 + 0.5·(−1) + 0.1·1, 0 + 0.5·(−2) + 0.1·2) = (−0.4, −0.8); ε̄ = 1.
         let (loss, grad) = MWERObjective.listLoss(
-            example, lmScores: [-1, -2], fusion: FusionWeights(lmWeight: 0.5, lengthBonus: 0.1))
+            example, lmScores: [-1, -2], fusion: ScoreFusion(lmWeight: 0.5, lengthBonus: 0.1))
         let p0 = 1 / (1 + exp(-0.4))
         let expected = p0 * (0 - 1) + (1 - p0) * (2 - 1)
         #expect(abs(loss - expected) < 1e-12)
@@ -61,7 +62,7 @@ struct MWERTests {
             LoRAConfiguration(rank: 2, alpha: 4, targetModules: [.attentionQKV, .mlpExpand]), seed: 1)
         Support.perturbAdapters(&model, seed: 3, scale: 0.3)
         let examples = Self.examples(count: 2, seed: 1)
-        let fusion = FusionWeights(lmWeight: 0.3, lengthBonus: 0.05)
+        let fusion = ScoreFusion(lmWeight: 0.3, lengthBonus: 0.05)
         var none: SeededGenerator? = nil
         let analytic = try MWERObjective.evaluate(
             model: model, examples: examples, fusion: fusion, dropout: &none)
@@ -94,7 +95,7 @@ struct MWERTests {
     @Test("MWER training lowers the expected errors and the rescored WER; CLM regulariser adds its term")
     func training() throws {
         let examples = Self.examples(count: 6, seed: 2)
-        let fusion = FusionWeights(lmWeight: 0.5)
+        let fusion = ScoreFusion(lmWeight: 0.5)
         var trainer = try AdapterTrainer(
             base: try Support.perturbedModel(),
             settings: StrategySettings(

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralLM
+import Rescoring
 import Testing
 
 @testable import Adaptation
@@ -17,7 +18,7 @@ struct TrainingRunTests {
 
     static func options(_ objective: TrainingObjectiveKind, steps: Int = 12) -> TrainingRunOptions {
         TrainingRunOptions(
-            objective: objective, steps: steps, batchSize: 3, fusion: FusionWeights(lmWeight: 0.5),
+            objective: objective, steps: steps, batchSize: 3, fusion: ScoreFusion(lmWeight: 0.5),
             clmWeight: objective == .mwer ? 0.1 : 0, clmSteps: objective == .clmThenMWER ? 4 : 0,
             evaluateEvery: 3,
             checkpointEvery: 5, baseName: "tiny")
@@ -54,7 +55,7 @@ struct TrainingRunTests {
         try PEFTAdapterFiles.load(from: directory.appendingPathComponent("best"), into: &model)
         let wer = try #require(
             try MWERObjective.wordErrorRate(
-                model: model, examples: Self.data().devLists, fusion: FusionWeights(lmWeight: 0.5)))
+                model: model, examples: Self.data().devLists, fusion: ScoreFusion(lmWeight: 0.5)))
         #expect(abs(wer - best) < 1e-9)
         for file in ["summary.json", "final/adapter_config.json", "checkpoint/trainer_state.json"] {
             #expect(

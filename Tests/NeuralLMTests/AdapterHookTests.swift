@@ -46,6 +46,9 @@ struct LowRankTestAdapter: LinearAdapter {
 /// The `Linear` adapter hook: training through an attached adapter and serving mixed adapters.
 @Suite("Adapter hook")
 struct AdapterHookTests {
+    /// One OpenBLAS thread: summation order, hence every result, is the same on every run.
+    init() { BLAS.setThreadCount(1) }
+
     private static let batch = TokenBatch(
         sequences: TestSupport.randomSequences(count: 3, lengths: 2...8, vocabulary: 29, seed: 41))
 

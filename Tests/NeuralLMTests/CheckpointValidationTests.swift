@@ -7,6 +7,9 @@ import Testing
 /// a typed error.
 @Suite("Checkpoint validation")
 struct CheckpointValidationTests {
+    /// One OpenBLAS thread: summation order, hence every result, is the same on every run.
+    init() { BLAS.setThreadCount(1) }
+
     /// A file with a hand-written header and `dataBytes` zero bytes of data.
     private func file(header: String, dataBytes: Int) -> [UInt8] {
         let json = Array(header.utf8)

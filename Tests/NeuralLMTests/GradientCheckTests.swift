@@ -11,6 +11,9 @@ import Testing
 /// |analytic − numeric| ≤ 2e-3 + 2e-2·|numeric|; wrong formulas give errors of order the gradient.
 @Suite("Finite-difference gradient checks")
 struct GradientCheckTests {
+    /// One OpenBLAS thread: summation order, hence every result, is the same on every run.
+    init() { BLAS.setThreadCount(1) }
+
     private static let epsilon: Float = 1e-2
 
     private func random(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {

@@ -6,6 +6,9 @@ import Testing
 /// Parity with transformers' GPT2LMHeadModel (torch 1.13 CPU) in both directions.
 @Suite("Hugging Face parity", .serialized)
 struct HuggingFaceParityTests {
+    /// One OpenBLAS thread: summation order, hence every result, is the same on every run.
+    init() { BLAS.setThreadCount(1) }
+
     /// Compares our log-softmax rows with the reference JSON; returns the largest difference.
     private func maxDifference(_ ours: [Tensor], referenceJSON url: URL) throws -> Float {
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
@@ -26,7 +29,6 @@ struct HuggingFaceParityTests {
 
     @Test("(a) a checkpoint written by Swift gives transformers' log-probabilities within 1e-4")
     func swiftCheckpointInTransformers() throws {
-        BLAS.setThreadCount(1)
         let directory = try TestSupport.temporaryDirectory()
         defer { TestSupport.cleanUp(directory) }
         let config = GPT2Config(
@@ -48,7 +50,6 @@ struct HuggingFaceParityTests {
 
     @Test("(b) a checkpoint saved by transformers loads in Swift with equal log-probabilities")
     func transformersCheckpointInSwift() throws {
-        BLAS.setThreadCount(1)
         let directory = try TestSupport.temporaryDirectory()
         defer { TestSupport.cleanUp(directory) }
         let modelDirectory = directory.appendingPathComponent("hf")
@@ -76,7 +77,6 @@ struct HuggingFaceParityTests {
 
     @Test("(c) gradients of one training step match torch within 2e-5 absolute + 1e-3 relative")
     func gradientsMatchTorch() throws {
-        BLAS.setThreadCount(1)
         let directory = try TestSupport.temporaryDirectory()
         defer { TestSupport.cleanUp(directory) }
         let config = GPT2Config(

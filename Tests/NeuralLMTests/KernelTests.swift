@@ -6,6 +6,9 @@ import Testing
 /// Forward kernels against straightforward double-precision definitions.
 @Suite("Tensor kernels")
 struct KernelTests {
+    /// One OpenBLAS thread: summation order, hence every result, is the same on every run.
+    init() { BLAS.setThreadCount(1) }
+
     private func random(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
         var rng = SeededGenerator(seed: seed)
         let count = shape.reduce(1, *)

@@ -5,6 +5,9 @@ import Testing
 /// Prefix sharing gives the plain batched scores while computing fewer positions.
 @Suite("Prefix sharing")
 struct PrefixSharingTests {
+    /// One OpenBLAS thread: summation order, hence every result, is the same on every run.
+    init() { BLAS.setThreadCount(1) }
+
     /// An N-best-like list: a random sentence and variants that edit it from a random point on.
     static func nBestList(size: Int, vocabulary: Int, lengths: ClosedRange<Int>, seed: UInt64) -> [[Int]] {
         var rng = SeededGenerator(seed: seed)

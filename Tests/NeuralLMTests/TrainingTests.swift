@@ -6,6 +6,9 @@ import Testing
 /// Optimizer, schedule, accumulation, dropout and exact resume.
 @Suite("Training")
 struct TrainingTests {
+    /// One OpenBLAS thread: summation order, hence every result, is the same on every run.
+    init() { BLAS.setThreadCount(1) }
+
     private func configuration(
         accumulation: Int = 1, dropout: Bool = false, clip: Float? = 1.0
     ) -> TrainingConfiguration {

@@ -1,5 +1,6 @@
 import Evaluation
 import NBest
+import Rescoring
 
 /// One N-best list prepared for MWER: token ids, first-pass scores and word errors per hypothesis.
 public struct MWERExample: Sendable, Equatable {
@@ -72,18 +73,11 @@ public struct MWERExample: Sendable, Equatable {
     }
 }
 
-/// Weights of the score fusion s = first_pass + α·lm + β·length.
-public struct FusionWeights: Sendable, Codable, Equatable {
-    public var lmWeight: Double
-    public var lengthBonus: Double
-
-    public init(lmWeight: Double, lengthBonus: Double = 0) {
-        self.lmWeight = lmWeight
-        self.lengthBonus = lengthBonus
-    }
-
+/// MWER trains through the rescorer's own `ScoreFusion` (s = w·first_pass + α·lm + β·words), so
+/// fusion weights used in training are exactly those the service applies.
+extension ScoreFusion {
     /// Fused score of a candidate with LM log-probability `lm`.
     public func score(_ candidate: MWERExample.Candidate, lm: Double) -> Double {
-        candidate.firstPassScore + lmWeight * lm + lengthBonus * Double(candidate.wordCount)
+        fuse(firstPass: candidate.firstPassScore, lm: lm, words: candidate.wordCount)
     }
 }

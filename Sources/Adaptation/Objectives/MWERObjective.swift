@@ -1,5 +1,6 @@
 import Foundation
 import NeuralLM
+import Rescoring
 
 /// Minimum word error rate training on N-best lists (as in RescoreBERT).
 ///
@@ -11,7 +12,7 @@ import NeuralLM
 public enum MWERObjective {
     /// Loss of one list from LM scores, and ∂L/∂lm for each hypothesis.
     public static func listLoss(
-        _ example: MWERExample, lmScores: [Double], fusion: FusionWeights
+        _ example: MWERExample, lmScores: [Double], fusion: ScoreFusion
     ) -> (loss: Double, gradLM: [Double]) {
         let scores = zip(example.candidates, lmScores).map { fusion.score($0, lm: $1) }
         let maximum = scores.max() ?? 0
@@ -33,7 +34,7 @@ public enum MWERObjective {
     /// Mean MWER loss over `examples` and its gradients, plus `clmWeight` × the causal-LM loss of
     /// `clmBatch` when given (the CLM regulariser).
     public static func evaluate(
-        model: GPT2Model, examples: [MWERExample], fusion: FusionWeights, clmBatch: TokenBatch? = nil,
+        model: GPT2Model, examples: [MWERExample], fusion: ScoreFusion, clmBatch: TokenBatch? = nil,
         clmWeight: Double = 0, dropout: inout SeededGenerator?
     ) throws -> ObjectiveResult {
         guard !examples.isEmpty else { throw AdaptationError(.invalidData, "MWER batch has no N-best lists") }
@@ -76,7 +77,7 @@ public enum MWERObjective {
 
     /// Word errors and reference words when each list's hypothesis with the best fused score is chosen.
     public static func rescoredErrors(
-        model: GPT2Model, examples: [MWERExample], fusion: FusionWeights
+        model: GPT2Model, examples: [MWERExample], fusion: ScoreFusion
     ) throws -> (errors: Double, referenceWords: Int) {
         var errors = 0.0
         var words = 0
@@ -91,7 +92,7 @@ public enum MWERObjective {
     }
 
     /// Corpus WER of rescoring `examples` with the model (nil when there are no reference words).
-    public static func wordErrorRate(model: GPT2Model, examples: [MWERExample], fusion: FusionWeights) throws
+    public static func wordErrorRate(model: GPT2Model, examples: [MWERExample], fusion: ScoreFusion) throws
         -> Double?
     {
         let (errors, words) = try rescoredErrors(model: model, examples: examples, fusion: fusion)

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralLM
+import Rescoring
 import Synchronization
 
 /// What the run optimises.
@@ -36,7 +37,7 @@ public struct TrainingRunOptions: Sendable, Codable {
     public var steps: Int
     /// Sequences (CLM) or N-best lists (MWER) per step.
     public var batchSize: Int
-    public var fusion: FusionWeights
+    public var fusion: ScoreFusion
     /// Weight of the CLM regulariser added to MWER (0 disables it).
     public var clmWeight: Double
     /// `clm-then-mwer`: steps of the CLM phase.
@@ -48,7 +49,7 @@ public struct TrainingRunOptions: Sendable, Codable {
 
     public init(
         objective: TrainingObjectiveKind, steps: Int, batchSize: Int,
-        fusion: FusionWeights = .init(lmWeight: 0.5),
+        fusion: ScoreFusion = .init(lmWeight: 0.5),
         clmWeight: Double = 0, clmSteps: Int = 0, evaluateEvery: Int = 50, checkpointEvery: Int = 100,
         baseName: String
     ) {
