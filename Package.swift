@@ -31,7 +31,7 @@ let package = Package(
 
         // MARK: Messages and transport
         .target(name: "CRescoringProtos", dependencies: ["CProtobufC"]),
-        .target(name: "RescoringMessages", dependencies: ["CRescoringProtos", "CProtobufC"]),
+        .target(name: "RescoringMessages", dependencies: ["CRescoringProtos", "CProtobufC", "NBest"]),
         .target(
             name: "H2RPC",
             dependencies: [
@@ -41,6 +41,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        .target(name: "RescoringRPC", dependencies: ["H2RPC", "RescoringMessages"]),
+        .executableTarget(
+            name: "messages-bench", dependencies: ["RescoringMessages"], path: "Benchmarks/MessagesBench"),
 
         // MARK: Domain (no transport)
         .target(name: "NBest"),
@@ -48,25 +51,65 @@ let package = Package(
         .target(name: "Phonetics", dependencies: ["NBest"]),
         .target(name: "Evaluation", dependencies: ["NBest"]),
         .target(name: "FirstPass", dependencies: ["NBest", "Phonetics", "Evaluation"]),
+        .target(name: "Adaptation", dependencies: ["NeuralLM", "Evaluation", "NBest"]),
+        .target(name: "Rescoring", dependencies: ["NBest", "NeuralLM"]),
+
+        // MARK: Services (the edge where the transport meets the domain)
+        .target(
+            name: "RescorerServer",
+            dependencies: ["Rescoring", "NBest", "H2RPC", "RescoringMessages", "RescoringRPC"]),
 
         // MARK: Executables
         .executableTarget(
             name: "secondpass",
             dependencies: [
                 "H2RPC", "RescoringMessages", "NBest", "NeuralLM", "Phonetics", "Evaluation", "FirstPass",
+                "Adaptation", "Rescoring", "RescoringRPC", "RescorerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
         .executableTarget(name: "lm-bench", dependencies: ["NeuralLM"]),
+        .executableTarget(
+            name: "rpc-bench",
+            dependencies: [
+                "H2RPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
 
         // MARK: Tests
         .testTarget(name: "NBestTests", dependencies: ["NBest"]),
         .testTarget(name: "RescoringMessagesTests", dependencies: ["RescoringMessages"]),
-        .testTarget(name: "H2RPCTests", dependencies: ["H2RPC", "RescoringMessages"]),
+        .testTarget(
+            name: "H2RPCTests",
+            dependencies: [
+                "H2RPC", "RescoringMessages",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .testTarget(name: "NeuralLMTests", dependencies: ["NeuralLM"], exclude: ["Python"]),
+        .testTarget(
+            name: "RescoringRPCTests",
+            dependencies: [
+                "RescoringRPC", "H2RPC", "RescoringMessages",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "NBest"]),
         .testTarget(name: "FirstPassTests", dependencies: ["FirstPass"]),
+        .testTarget(name: "AdaptationTests", dependencies: ["Adaptation", "NeuralLM", "NBest"]),
+        .testTarget(
+            name: "RescoringTests",
+            dependencies: [
+                "Rescoring", "RescorerServer", "RescoringRPC", "RescoringMessages", "H2RPC", "NeuralLM",
+                "NBest",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(name: "DataTests", dependencies: ["secondpass", "NeuralLM"]),
     ]
 )

@@ -6,6 +6,19 @@ struct SecondPassCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "secondpass",
         abstract: "Second-pass ASR rescoring with LoRA-adapted neural language models.",
-        subcommands: []
+        subcommands: [
+            DemoCommand.self,
+            PrepareDataCommand.self,
+            TrainTokenizerCommand.self,
+            BenchEvalCommand.self,
+            EvalReportCommand.self,
+            SimulateCommand.self,
+            CalibrateCommand.self,
+            BenchSimCommand.self,
+            PretrainCommand.self,
+            EvaluateLMCommand.self,
+            TrainCommand.self,
+            PerturbCommand.self,
+        ]
     )
 }

@@ -1,0 +1,100 @@
+import Foundation
+import NeuralLM
+
+/// Minimum word error rate training on N-best lists (as in RescoreBERT).
+///
+/// For one list: s_i = first_pass_i + α·lm_i + β·length_i, P = softmax(s), and
+/// L = Σ_i P_i (ε_i − ε̄) with ε_i the word errors of hypothesis i and ε̄ their mean. Then
+/// ∂L/∂s_j = P_j((ε_j − ε̄) − L) and ∂L/∂lm_j = α·∂L/∂s_j; lm_j = −NLL_j of the framed
+/// hypothesis, so the parameter gradient is Σ_j (−α ∂L/∂s_j)·∇NLL_j. The batch loss is the mean
+/// over lists.
+public enum MWERObjective {
+    /// Loss of one list from LM scores, and ∂L/∂lm for each hypothesis.
+    public static func listLoss(
+        _ example: MWERExample, lmScores: [Double], fusion: FusionWeights
+    ) -> (loss: Double, gradLM: [Double]) {
+        let scores = zip(example.candidates, lmScores).map { fusion.score($0, lm: $1) }
+        let maximum = scores.max() ?? 0
+        let exps = scores.map { Foundation.exp($0 - maximum) }
+        let total = exps.reduce(0, +)
+        let probabilities = exps.map { $0 / total }
+        let errors = example.candidates.map(\.wordErrors)
+        let mean = errors.reduce(0, +) / Double(max(1, errors.count))
+        let loss = zip(probabilities, errors).reduce(0) { $0 + $1.0 * ($1.1 - mean) }
+        let gradLM = zip(probabilities, errors).map { fusion.lmWeight * $0 * (($1 - mean) - loss) }
+        return (loss, gradLM)
+    }
+
+    /// Sentence LM scores (BOS … EOS framing) of every candidate.
+    public static func lmScores(model: GPT2Model, example: MWERExample) throws -> [Double] {
+        try model.sentenceLogProbabilities(example.candidates.map(\.tokens)).map(Double.init)
+    }
+
+    /// Mean MWER loss over `examples` and its gradients, plus `clmWeight` × the causal-LM loss of
+    /// `clmBatch` when given (the CLM regulariser).
+    public static func evaluate(
+        model: GPT2Model, examples: [MWERExample], fusion: FusionWeights, clmBatch: TokenBatch? = nil,
+        clmWeight: Double = 0, dropout: inout SeededGenerator?
+    ) throws -> ObjectiveResult {
+        guard !examples.isEmpty else { throw AdaptationError(.invalidData, "MWER batch has no N-best lists") }
+        let bos = model.config.bosTokenId
+        let eos = model.config.eosTokenId
+        var result = ObjectiveResult(loss: 0, gradients: [:], tokenCount: 0)
+        var mwer = 0.0
+        let listWeight = 1 / Double(examples.count)
+        for example in examples {
+            // One forward/backward per hypothesis gives both lm_j and ∇NLL_j.
+            var perHypothesis: [LossAndGradients] = []
+            for candidate in example.candidates {
+                let framed = [bos] + candidate.tokens + [eos]
+                perHypothesis.append(
+                    try model.lossAndGradients(
+                        TokenBatch(sequences: [framed]), normalizer: 1, dropout: &dropout))
+            }
+            let lm = perHypothesis.map { -$0.lossSum }
+            let (loss, gradLM) = listLoss(example, lmScores: lm, fusion: fusion)
+            mwer += loss * listWeight
+            for (item, g) in zip(perHypothesis, gradLM) where g != 0 {
+                // ∂L/∂θ += ∂L/∂lm · ∂lm/∂θ = g · (−∇NLL).
+                result.accumulate(
+                    ObjectiveResult(loss: 0, gradients: item.gradients, tokenCount: 0),
+                    weight: -g * listWeight)
+            }
+            result.tokenCount += perHypothesis.reduce(0) { $0 + $1.tokenCount }
+        }
+        result.loss = mwer
+        result.components["mwer"] = mwer
+        if let clmBatch, clmWeight > 0 {
+            let clm = try CausalLMObjective.evaluate(model: model, batch: clmBatch, dropout: &dropout)
+            result.accumulate(
+                ObjectiveResult(loss: clm.loss, gradients: clm.gradients, tokenCount: clm.tokenCount),
+                weight: clmWeight)
+            result.components["clm"] = clm.loss
+        }
+        return result
+    }
+
+    /// Word errors and reference words when each list's hypothesis with the best fused score is chosen.
+    public static func rescoredErrors(
+        model: GPT2Model, examples: [MWERExample], fusion: FusionWeights
+    ) throws -> (errors: Double, referenceWords: Int) {
+        var errors = 0.0
+        var words = 0
+        for example in examples {
+            let lm = try lmScores(model: model, example: example)
+            let scores = zip(example.candidates, lm).map { fusion.score($0, lm: $1) }
+            let best = scores.indices.max { scores[$0] < scores[$1] }!
+            errors += example.candidates[best].wordErrors
+            words += example.referenceWordCount
+        }
+        return (errors, words)
+    }
+
+    /// Corpus WER of rescoring `examples` with the model (nil when there are no reference words).
+    public static func wordErrorRate(model: GPT2Model, examples: [MWERExample], fusion: FusionWeights) throws
+        -> Double?
+    {
+        let (errors, words) = try rescoredErrors(model: model, examples: examples, fusion: fusion)
+        return words == 0 ? nil : errors / Double(words)
+    }
+}

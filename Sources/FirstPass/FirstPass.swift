@@ -1,1 +1,0 @@
-// FirstPass module: see Docs/architecture.md.

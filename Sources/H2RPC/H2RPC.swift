@@ -1,1 +1,0 @@
-// H2RPC module: see Docs/architecture.md.

@@ -1,0 +1,440 @@
+import CNGHTTP2
+import Logging
+import NIOCore
+
+/// Connection-level settings shared by server and client connections.
+struct HTTP2ConnectionLimits: Sendable {
+    var maximumReceiveMessageSize: Int
+    var maximumSendMessageSize: Int
+    var maximumConcurrentStreams: Int
+    var maximumHeaderListSize: Int
+    var initialStreamWindowSize: Int
+    var connectionWindowSize: Int
+    var streamReceiveBufferLimit: Int
+    var streamSendHighWatermark: Int
+    var idleTimeout: Duration?
+    var keepaliveInterval: Duration?
+    var keepaliveTimeout: Duration
+}
+
+/// The NIO channel handler that owns one nghttp2 session: the part shared by server and client.
+///
+/// Threading: every method runs on the channel's event loop. Inbound bytes are fed to nghttp2 in
+/// `channelRead`; output is drained with `nghttp2_session_mem_send` in `channelReadComplete`,
+/// after every submit, and when the channel becomes writable again. Work from other threads
+/// (handler tasks, callers) arrives through `eventLoop.execute` on a `NIOLoopBound` of this object.
+class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let session: NGHTTP2Session
+    let limits: HTTP2ConnectionLimits
+    let statistics: TransportStatistics
+    var logger: Logger
+    private(set) var context: ChannelHandlerContext?
+    var streams: [Int32: HTTP2StreamState] = [:]
+
+    /// True while inside nghttp2 (mem_recv or mem_send): no re-entrant flush or teardown.
+    private var isInsideNGHTTP2 = false
+    private var needsFlush = false
+    private(set) var isClosed = false
+    private var idleTimer: Scheduled<Void>?
+    /// When bytes last arrived; the idle timer only fires after a full quiet period.
+    private var lastActivity = NIODeadline.now()
+    private var keepaliveTimer: Scheduled<Void>?
+    private var pingTimeoutTimer: Scheduled<Void>?
+
+    init(
+        role: NGHTTP2Session.Role, limits: HTTP2ConnectionLimits, statistics: TransportStatistics,
+        logger: Logger
+    ) throws(RPCError) {
+        self.session = try NGHTTP2Session(role: role)
+        self.limits = limits
+        self.statistics = statistics
+        self.logger = logger
+        session.delegate = self
+    }
+
+    var eventLoop: (any EventLoop)? { context?.eventLoop }
+
+    // MARK: NIO events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        statistics.connectionOpened()
+        if context.channel.isActive { start() }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start()
+        context.fireChannelActive()
+    }
+
+    private var started = false
+
+    private func start() {
+        guard !started else { return }
+        started = true
+        let rc = session.submitSettings(
+            NGHTTP2SessionSettings(
+                maximumConcurrentStreams: UInt32(clamping: limits.maximumConcurrentStreams),
+                initialWindowSize: UInt32(clamping: limits.initialStreamWindowSize),
+                connectionWindowSize: UInt32(clamping: limits.connectionWindowSize),
+                maximumHeaderListSize: UInt32(clamping: limits.maximumHeaderListSize)))
+        if rc != 0 {
+            logger.error("nghttp2 rejected our SETTINGS", metadata: ["rc": "\(rc)"])
+            closeConnection()
+            return
+        }
+        armIdleTimer()
+        armKeepalive()
+        flush()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        guard !isClosed else { return }
+        lastActivity = .now()
+        isInsideNGHTTP2 = true
+        let rc = buffer.withUnsafeReadableBytes { session.receive($0) }
+        isInsideNGHTTP2 = false
+        if rc < 0 {
+            logger.debug(
+                "closing connection after invalid input",
+                metadata: ["error": "\(String(cString: nghttp2_strerror(Int32(rc))))"])
+            flush()
+            closeConnection()
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flush()
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { flush() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        tearDown(reason: RPCError(code: .unavailable, message: "The connection was closed."))
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        tearDown(reason: RPCError(code: .unavailable, message: "The connection was closed."))
+        self.context = nil
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        closeConnection()
+    }
+
+    /// Fails every stream and releases the session; idempotent.
+    func tearDown(reason: RPCError) {
+        guard !isClosed else { return }
+        isClosed = true
+        idleTimer?.cancel()
+        keepaliveTimer?.cancel()
+        pingTimeoutTimer?.cancel()
+        let open = streams
+        streams = [:]
+        for stream in open.values {
+            streamWillBeRemoved(stream, reason: reason)
+        }
+        statistics.connectionClosed()
+        if !isInsideNGHTTP2 { session.terminate() }
+    }
+
+    /// Closes the TCP connection now.
+    func closeConnection() {
+        guard let context, context.channel.isActive else { return }
+        context.close(promise: nil)
+    }
+
+    // MARK: Output
+
+    private var isFlushScheduled = false
+
+    /// Flushes once after the event-loop tasks already queued have run.
+    ///
+    /// Work arriving from handler tasks uses this instead of `flush()`: when many calls finish at
+    /// once their frames leave in one write instead of one syscall each.
+    func scheduleFlush() {
+        guard !isFlushScheduled, !isClosed, let loop = eventLoop else { return }
+        isFlushScheduled = true
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        loop.execute {
+            let connection = bound.value
+            connection.isFlushScheduled = false
+            connection.flush()
+        }
+    }
+
+    /// Drains nghttp2's pending output into the channel while the channel is writable.
+    func flush() {
+        guard !isClosed, let context else { return }
+        if isInsideNGHTTP2 {
+            needsFlush = true
+            return
+        }
+        isInsideNGHTTP2 = true
+        var wroteAnything = false
+        repeat {
+            needsFlush = false
+            var pending = context.channel.allocator.buffer(capacity: 0)
+            while true {
+                guard let chunk = session.nextOutput() else {
+                    isInsideNGHTTP2 = false
+                    logger.debug("nghttp2 failed while producing output")
+                    closeConnection()
+                    return
+                }
+                if chunk.isEmpty { break }
+                pending.writeBytes(chunk)
+                if pending.readableBytes >= 65_536 {
+                    context.write(wrapOutboundOut(pending), promise: nil)
+                    wroteAnything = true
+                    pending = context.channel.allocator.buffer(capacity: 0)
+                    if !context.channel.isWritable { break }
+                }
+            }
+            if pending.readableBytes > 0 {
+                context.write(wrapOutboundOut(pending), promise: nil)
+                wroteAnything = true
+            }
+        } while needsFlush && context.channel.isWritable
+        isInsideNGHTTP2 = false
+        if wroteAnything { context.flush() }
+        if !session.isActive {
+            closeConnection()
+        }
+    }
+
+    // MARK: Stream bodies
+
+    /// Appends framed bytes to a stream's outbound buffer and wakes nghttp2 if it was parked.
+    func appendOutbound(_ stream: HTTP2StreamState, _ bytes: [UInt8]) {
+        stream.outbound.writeBytes(bytes)
+        resumeIfDeferred(stream)
+    }
+
+    /// Marks a stream's body complete (trailers, if any, are already set) and wakes nghttp2.
+    func endOutbound(_ stream: HTTP2StreamState) {
+        stream.outboundEnded = true
+        resumeIfDeferred(stream)
+    }
+
+    private func resumeIfDeferred(_ stream: HTTP2StreamState) {
+        if stream.isDeferred {
+            stream.isDeferred = false
+            session.resumeData(streamID: stream.streamID)
+        }
+    }
+
+    /// Returns `byteCount` bytes of flow-control credit for a stream to the peer.
+    func credit(streamID: Int32, byteCount: Int) {
+        guard !isClosed else { return }
+        session.consume(streamID: streamID, byteCount: byteCount)
+        scheduleFlush()
+    }
+
+    /// Makes a credit callback that hops to this connection's event loop.
+    func makeCreditCallback(streamID: Int32) -> @Sendable (Int) -> Void {
+        let loop = context!.eventLoop
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        return { byteCount in
+            loop.execute { bound.value.credit(streamID: streamID, byteCount: byteCount) }
+        }
+    }
+
+    // MARK: Timers
+
+    /// Restarts the idle timer when no stream is open.
+    func armIdleTimer() {
+        idleTimer?.cancel()
+        idleTimer = nil
+        guard let idleTimeout = limits.idleTimeout, streams.isEmpty, let loop = eventLoop else { return }
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        idleTimer = loop.scheduleTask(in: TimeAmount(idleTimeout)) {
+            bound.value.idleTimerFired()
+        }
+    }
+
+    private func idleTimerFired() {
+        guard let idleTimeout = limits.idleTimeout, streams.isEmpty, !isClosed, let loop = eventLoop else {
+            return
+        }
+        let quietUntil = lastActivity + TimeAmount(idleTimeout)
+        if quietUntil > .now() {
+            // Bytes arrived recently (maybe a request in flight): wait for a full quiet period.
+            let bound = NIOLoopBound(self, eventLoop: loop)
+            idleTimer = loop.scheduleTask(deadline: quietUntil) { bound.value.idleTimerFired() }
+            return
+        }
+        logger.debug("closing idle connection")
+        session.submitGoAway(errorCode: NGHTTP2_NO_ERROR, debug: "idle")
+        flush()
+        closeConnection()
+    }
+
+    private func armKeepalive() {
+        guard let interval = limits.keepaliveInterval, let loop = eventLoop else { return }
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        keepaliveTimer = loop.scheduleTask(in: TimeAmount(interval)) {
+            bound.value.sendKeepalivePing()
+        }
+    }
+
+    private func sendKeepalivePing() {
+        guard !isClosed, let loop = eventLoop else { return }
+        session.submitPing()
+        flush()
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        pingTimeoutTimer = loop.scheduleTask(in: TimeAmount(limits.keepaliveTimeout)) {
+            let connection = bound.value
+            connection.logger.debug("keepalive PING not acknowledged; closing connection")
+            connection.tearDown(
+                reason: RPCError(code: .unavailable, message: "Keepalive PING was not acknowledged in time."))
+            connection.closeConnection()
+        }
+    }
+
+    // MARK: NGHTTP2SessionDelegate (shared parts)
+
+    func sessionDidSendEndStream(streamID: Int32) {
+        guard let stream = streams[streamID], stream.resetAfterEndStream, !stream.peerEndedStream else {
+            return
+        }
+        // RFC 9113 §8.1: a complete response lets the server stop the request with NO_ERROR.
+        session.resetStream(streamID: streamID, errorCode: NGHTTP2_NO_ERROR)
+    }
+
+    func sessionDidReceivePingAck() {
+        statistics.pingAcknowledged()
+        pingTimeoutTimer?.cancel()
+        pingTimeoutTimer = nil
+        armKeepalive()
+    }
+
+    func sessionReadOutbound(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> OutboundRead {
+        guard let stream = streams[streamID] else {
+            // The stream was torn down while nghttp2 still held its provider: end it empty.
+            return .end(count: 0, trailers: nil)
+        }
+        return stream.readOutbound(into: buffer)
+    }
+
+    func sessionDidReceiveData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
+        guard let stream = streams[streamID], !stream.inboundClosed else {
+            // Data for a stream we already finished: nobody will read it, credit it now.
+            session.consume(streamID: streamID, byteCount: bytes.count)
+            return
+        }
+        var messages: [[UInt8]] = []
+        do {
+            try stream.deframer.append(bytes, into: &messages)
+        } catch {
+            session.consume(streamID: streamID, byteCount: bytes.count)
+            inboundFailed(stream, error: error.rpcError)
+            return
+        }
+        for message in messages { stream.inbound.push(message) }
+        if stream.inbound.shouldCreditNow(bytes.count) {
+            session.consume(streamID: streamID, byteCount: bytes.count)
+        }
+    }
+
+    func sessionDidReceiveEndOfData(streamID: Int32) {
+        guard let stream = streams[streamID] else { return }
+        peerDidEndStream(stream)
+    }
+
+    /// The peer finished sending: check the last message was complete and end the queue.
+    func peerDidEndStream(_ stream: HTTP2StreamState) {
+        stream.peerEndedStream = true
+        guard !stream.inboundClosed else { return }
+        do {
+            try stream.deframer.finish()
+        } catch {
+            inboundFailed(stream, error: error.rpcError)
+            return
+        }
+        stream.inboundClosed = true
+        inboundDidEnd(stream)
+    }
+
+    func sessionStreamDidClose(streamID: Int32, errorCode: UInt32) {
+        guard let stream = streams.removeValue(forKey: streamID) else { return }
+        let reason: RPCError
+        switch errorCode {
+        case NGHTTP2_NO_ERROR.rawValue:
+            reason = RPCError(code: .cancelled, message: "The stream was closed before the call finished.")
+        case NGHTTP2_CANCEL.rawValue:
+            reason = RPCError(code: .cancelled, message: "The peer cancelled the call (RST_STREAM CANCEL).")
+        case NGHTTP2_REFUSED_STREAM.rawValue:
+            reason = RPCError(
+                code: .unavailable, message: "The peer refused the stream.", cause: StreamRefused())
+        default:
+            reason = RPCError(
+                code: .internal, message: "The stream was reset with HTTP/2 error code \(errorCode).")
+        }
+        streamWillBeRemoved(stream, reason: reason)
+        armIdleTimer()
+    }
+
+    // MARK: Role hooks (overridden)
+
+    func sessionDidBeginHeaders(streamID: Int32, category: nghttp2_headers_category) {}
+
+    func sessionDidReceiveHeader(streamID: Int32, name: String, value: String) {
+        guard let stream = streams[streamID] else { return }
+        stream.headerListSize += name.utf8.count + value.utf8.count + 32
+        if stream.headerListSize <= limits.maximumHeaderListSize {
+            stream.headerFields.append((name, value))
+        }
+    }
+
+    func sessionDidReceiveHeaders(streamID: Int32, endStream: Bool) {}
+    func sessionDidReceiveGoAway(lastStreamID: Int32, errorCode: UInt32) {}
+    func sessionDidReceiveReset(streamID: Int32) {}
+
+    /// The inbound side ended cleanly.
+    func inboundDidEnd(_ stream: HTTP2StreamState) {
+        stream.inbound.finish(.success(()))
+    }
+
+    /// The inbound bytes were invalid; the role decides which status to send.
+    func inboundFailed(_ stream: HTTP2StreamState, error: RPCError) {
+        stream.inboundClosed = true
+        let credit = stream.inbound.finish(.failure(error))
+        session.consume(streamID: stream.streamID, byteCount: credit)
+    }
+
+    /// The stream leaves the table (closed or connection gone): release everything it holds.
+    func streamWillBeRemoved(_ stream: HTTP2StreamState, reason: RPCError) {
+        stream.deadlineTimer?.cancel()
+        let credit = stream.inbound.finish(.failure(reason))
+        if !isClosed { session.consume(streamID: stream.streamID, byteCount: credit) }
+        stream.gate.close(reason)
+        statistics.streamClosed()
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if nanoseconds.overflow {
+            self = .nanoseconds(Int64.max)
+        } else {
+            self = .nanoseconds(nanoseconds.partialValue + attoseconds / 1_000_000_000)
+        }
+    }
+}
+
+/// Marks an `UNAVAILABLE` caused by REFUSED_STREAM (or GOAWAY): the peer did not process the
+/// request, so a client may safely retry it.
+struct StreamRefused: Error {}

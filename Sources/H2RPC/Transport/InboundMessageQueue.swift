@@ -1,0 +1,168 @@
+import Synchronization
+
+/// Messages received on one stream, handed from the connection's event loop to the task that
+/// reads them.
+///
+/// It is also where receive-side backpressure is decided: while the reader has at least
+/// `bufferLimit` bytes of unread messages, the event loop stops returning flow-control credit to
+/// the peer (the bytes are recorded as `deferredCredit`), so a reader that does not read
+/// eventually stops its peer through HTTP/2 flow control. When the reader catches up, the
+/// deferred credit is handed back to the event loop through `onCreditAvailable`.
+final class InboundMessageQueue: Sendable {
+    private struct State {
+        var messages: [[UInt8]] = []
+        var head = 0
+        var queuedBytes = 0
+        var deferredCredit = 0
+        var terminal: Result<Void, RPCError>?
+        var waiter: CheckedContinuation<[UInt8]?, any Error>?
+    }
+
+    private let state = Mutex(State())
+    private let bufferLimit: Int
+    /// Called (from the reading task) with credit to return to the peer; it hops to the event loop.
+    private let onCreditAvailable: @Sendable (Int) -> Void
+
+    init(bufferLimit: Int, onCreditAvailable: @escaping @Sendable (Int) -> Void) {
+        self.bufferLimit = bufferLimit
+        self.onCreditAvailable = onCreditAvailable
+    }
+
+    /// Event loop: delivers a completed message.
+    func push(_ message: [UInt8]) {
+        let waiter: CheckedContinuation<[UInt8]?, any Error>? = state.withLock { state in
+            guard state.terminal == nil else { return nil }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return waiter
+            }
+            state.messages.append(message)
+            state.queuedBytes += message.count + MessageFraming.prefixLength
+            return nil
+        }
+        waiter?.resume(returning: message)
+    }
+
+    /// Event loop: decides whether `byteCount` received bytes may be credited back to the peer now.
+    ///
+    /// - Returns: `true` when the caller should consume them immediately; `false` when they were
+    ///   recorded as deferred credit because the reader is behind.
+    func shouldCreditNow(_ byteCount: Int) -> Bool {
+        state.withLock { state in
+            if state.queuedBytes >= bufferLimit && state.terminal == nil {
+                state.deferredCredit += byteCount
+                return false
+            }
+            return true
+        }
+    }
+
+    /// Event loop: ends the stream, successfully or with an error, waking a waiting reader.
+    ///
+    /// Unread messages stay readable after a successful end; an error discards them unless
+    /// `keepingUnread` (a client reads the messages a server sent before its error status).
+    /// - Returns: deferred credit the caller must still return to the connection window.
+    @discardableResult
+    func finish(_ result: Result<Void, RPCError>, keepingUnread: Bool = false) -> Int {
+        let (waiter, credit): (CheckedContinuation<[UInt8]?, any Error>?, Int) = state.withLock { state in
+            guard state.terminal == nil else { return (nil, 0) }
+            state.terminal = result
+            if case .failure = result, !keepingUnread {
+                state.messages = []
+                state.head = 0
+                state.queuedBytes = 0
+            }
+            let credit = state.deferredCredit
+            state.deferredCredit = 0
+            let waiter = state.waiter
+            state.waiter = nil
+            return (waiter, credit)
+        }
+        if let waiter {
+            switch result {
+            case .success: waiter.resume(returning: nil)
+            case .failure(let error): waiter.resume(throwing: error)
+            }
+        }
+        return credit
+    }
+
+    /// Bytes of complete messages not yet read.
+    var queuedBytes: Int { state.withLock { $0.queuedBytes } }
+
+    /// What a reader gets without waiting.
+    private enum Immediate {
+        case message([UInt8], credit: Int)
+        case end
+        case failure(any Error)
+    }
+
+    /// Reader: the next message, `nil` at a clean end of stream.
+    ///
+    /// - Throws: the stream's `RPCError`, or `CancellationError` when the reading task is cancelled.
+    func next() async throws -> [UInt8]? {
+        if let immediate = state.withLock({ Self.takeImmediate(&$0, bufferLimit: bufferLimit) }) {
+            return try deliver(immediate)
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let immediate: Immediate? = state.withLock { state in
+                    if let immediate = Self.takeImmediate(&state, bufferLimit: bufferLimit) {
+                        return immediate
+                    }
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let immediate {
+                    continuation.resume(with: Result { try deliver(immediate) })
+                }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                let waiter = state.waiter
+                state.waiter = nil
+                return waiter
+            }
+            waiter?.resume(throwing: CancellationError())
+        }
+    }
+
+    private func deliver(_ immediate: Immediate) throws -> [UInt8]? {
+        switch immediate {
+        case .message(let message, let credit):
+            if credit > 0 { onCreditAvailable(credit) }
+            return message
+        case .end:
+            return nil
+        case .failure(let error):
+            throw error
+        }
+    }
+
+    private static func takeImmediate(_ state: inout State, bufferLimit: Int) -> Immediate? {
+        if state.head < state.messages.count {
+            let message = state.messages[state.head]
+            state.head += 1
+            if state.head == state.messages.count {
+                state.messages.removeAll(keepingCapacity: true)
+                state.head = 0
+            } else if state.head > 64 && state.head * 2 > state.messages.count {
+                state.messages.removeFirst(state.head)
+                state.head = 0
+            }
+            state.queuedBytes -= message.count + MessageFraming.prefixLength
+            var credit = 0
+            if state.queuedBytes < bufferLimit && state.deferredCredit > 0 {
+                credit = state.deferredCredit
+                state.deferredCredit = 0
+            }
+            return .message(message, credit: credit)
+        }
+        switch state.terminal {
+        case .success: return .end
+        case .failure(let error): return .failure(error)
+        case nil: return nil
+        }
+    }
+}

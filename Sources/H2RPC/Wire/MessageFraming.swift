@@ -1,0 +1,123 @@
+/// The gRPC length-prefixed message format: 1-byte compressed flag, 4-byte big-endian length,
+/// then the message bytes.
+enum MessageFraming {
+    /// Size of the prefix before each message.
+    static let prefixLength = 5
+
+    /// Prefixes `message` with an uncompressed-flag and its length.
+    static func frame(_ message: [UInt8]) -> [UInt8] {
+        var framed: [UInt8] = []
+        framed.reserveCapacity(message.count + prefixLength)
+        let length = UInt32(truncatingIfNeeded: message.count)
+        framed.append(0)
+        framed.append(UInt8(truncatingIfNeeded: length >> 24))
+        framed.append(UInt8(truncatingIfNeeded: length >> 16))
+        framed.append(UInt8(truncatingIfNeeded: length >> 8))
+        framed.append(UInt8(truncatingIfNeeded: length))
+        framed.append(contentsOf: message)
+        return framed
+    }
+}
+
+/// Reassembles length-prefixed messages from DATA chunks of arbitrary size.
+///
+/// Enforces the maximum message size before buffering a message's body, so a peer cannot make us
+/// allocate more than `maximumMessageSize` bytes per stream by announcing a huge length.
+struct MessageDeframer {
+    /// Why a byte stream is not a valid sequence of gRPC messages.
+    enum Failure: Error, Equatable {
+        case compressedWithoutEncoding
+        case invalidCompressionFlag(UInt8)
+        case messageTooLarge(length: UInt32, limit: Int)
+        case truncated(bufferedBytes: Int)
+    }
+
+    let maximumMessageSize: Int
+    private var prefix: [UInt8] = []
+    private var body: [UInt8] = []
+    private var expectedLength: Int?
+
+    init(maximumMessageSize: Int) {
+        self.maximumMessageSize = maximumMessageSize
+    }
+
+    /// Bytes held for the message being assembled.
+    var bufferedBytes: Int { prefix.count + body.count }
+
+    /// Feeds a chunk and appends every completed message to `messages`.
+    mutating func append(
+        _ chunk: UnsafeRawBufferPointer, into messages: inout [[UInt8]]
+    ) throws(Failure) {
+        var offset = 0
+        while offset < chunk.count {
+            if let length = expectedLength {
+                let take = min(length - body.count, chunk.count - offset)
+                body.append(contentsOf: chunk[offset..<(offset + take)])
+                offset += take
+                if body.count == length {
+                    messages.append(body)
+                    body = []
+                    expectedLength = nil
+                }
+            } else {
+                let take = min(MessageFraming.prefixLength - prefix.count, chunk.count - offset)
+                prefix.append(contentsOf: chunk[offset..<(offset + take)])
+                offset += take
+                if prefix.count == MessageFraming.prefixLength {
+                    try beginMessage()
+                    if expectedLength == 0 {
+                        messages.append([])
+                        expectedLength = nil
+                    }
+                }
+            }
+        }
+    }
+
+    /// Checks that the stream did not end in the middle of a message.
+    func finish() throws(Failure) {
+        if bufferedBytes > 0 || expectedLength != nil {
+            throw .truncated(bufferedBytes: bufferedBytes)
+        }
+    }
+
+    private mutating func beginMessage() throws(Failure) {
+        let flag = prefix[0]
+        let length =
+            UInt32(prefix[1]) << 24 | UInt32(prefix[2]) << 16 | UInt32(prefix[3]) << 8 | UInt32(prefix[4])
+        prefix.removeAll(keepingCapacity: true)
+        switch flag {
+        case 0: break
+        case 1: throw .compressedWithoutEncoding
+        default: throw .invalidCompressionFlag(flag)
+        }
+        guard Int(length) <= maximumMessageSize else {
+            throw .messageTooLarge(length: length, limit: maximumMessageSize)
+        }
+        expectedLength = Int(length)
+        // Grow with the data, not the announced length: a peer announcing many huge messages
+        // must not make us reserve memory it never sends.
+        body.reserveCapacity(min(Int(length), 65_536))
+    }
+}
+
+extension MessageDeframer.Failure {
+    /// The status the receiving side reports for this failure.
+    var rpcError: RPCError {
+        switch self {
+        case .compressedWithoutEncoding:
+            return RPCError(
+                code: .unimplemented,
+                message: "Compressed message received but no grpc-encoding was negotiated.")
+        case .invalidCompressionFlag(let flag):
+            return RPCError(code: .internal, message: "Invalid compression flag \(flag) in message prefix.")
+        case .messageTooLarge(let length, let limit):
+            return RPCError(
+                code: .resourceExhausted,
+                message: "Message of \(length) bytes exceeds the limit of \(limit) bytes.")
+        case .truncated(let buffered):
+            return RPCError(
+                code: .internal, message: "Stream ended inside a message (\(buffered) bytes buffered).")
+        }
+    }
+}

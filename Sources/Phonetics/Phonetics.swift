@@ -1,1 +1,0 @@
-// Phonetics module: see Docs/architecture.md.

@@ -1,0 +1,63 @@
+internal import CProtobufC
+
+/// A Swift message type that the generic protobuf-c bridge can encode and decode.
+///
+/// A conforming type names its protobuf-c descriptor and maps itself to and from the generic
+/// field tree; all C memory handling lives in the bridge, so adding a message never adds
+/// pointer code.
+public protocol ProtoMessage: Sendable, Hashable {
+    /// The protobuf-c descriptor of the message.
+    static var protoDescriptor: ProtoMessageDescriptor { get }
+    /// Builds the message from a decoded field tree.
+    init(fields: ProtoFields) throws
+    /// The message as a field tree.
+    var fields: ProtoFields { get }
+}
+
+extension ProtoMessage {
+    /// The fully qualified `.proto` name, e.g. `secondpass.rescoring.v1.NBestList`.
+    public static var protoMessageName: String { protoDescriptor.fullName }
+
+    /// Decodes the message from its protobuf wire encoding.
+    ///
+    /// - Throws: `ProtoBridgeError` when the bytes are malformed, a string is not valid UTF-8
+    ///   or holds U+0000, or a value does not fit the Swift type.
+    public init(serializedBytes bytes: some Collection<UInt8>) throws {
+        let fields = try ProtoCodec.decode(Array(bytes), descriptor: Self.protoDescriptor)
+        try self.init(fields: fields)
+    }
+
+    /// Encodes the message in the protobuf wire format.
+    ///
+    /// - Throws: `ProtoBridgeError` when a string holds U+0000 or the tree does not fit the
+    ///   descriptor (a bug in the message type's `fields`).
+    public func serializedBytes() throws -> [UInt8] {
+        try ProtoCodec.encode(fields, descriptor: Self.protoDescriptor)
+    }
+}
+
+/// A reference to a protobuf-c message descriptor: immutable static data of the generated code.
+///
+/// Kept opaque so that users of the message types never import the C modules.
+public struct ProtoMessageDescriptor {
+    let pointer: UnsafePointer<ProtobufCMessageDescriptor>
+
+    init(_ pointer: UnsafePointer<ProtobufCMessageDescriptor>) {
+        self.pointer = pointer
+    }
+
+    /// Takes the descriptor address from a message initialised by its generated `*__init`.
+    ///
+    /// Swift cannot take the address of an imported `extern const` global reliably (it may copy
+    /// it), but the generated initialiser stores the real address in `base.descriptor`.
+    init<CMessage>(initialising message: CMessage, with initialiser: (UnsafeMutablePointer<CMessage>) -> Void)
+    {
+        var copy = message
+        initialiser(&copy)
+        let base = withUnsafeBytes(of: &copy) { $0.load(as: ProtobufCMessage.self) }
+        self.init(base.descriptor)
+    }
+
+    /// The fully qualified `.proto` name.
+    public var fullName: String { MessageLayout.of(pointer).messageName }
+}

@@ -1,1 +1,0 @@
-// RescoringMessages module: see Docs/architecture.md.

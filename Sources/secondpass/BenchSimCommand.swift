@@ -1,0 +1,56 @@
+import ArgumentParser
+import FirstPass
+import Foundation
+
+/// `secondpass bench-sim`: simulated utterances per second (use a release build).
+struct BenchSimCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-sim",
+        abstract: "Measure first-pass simulation throughput (utterances/s) on a reference file.")
+
+    @Option(name: .shortAndLong, help: "Reference text file, one sentence per line.")
+    var input: String
+
+    @Option(help: "Utterances simulated per run (references are cycled).")
+    var count: Int = 2000
+
+    @Option(help: "Timed runs; the median is reported.")
+    var runs: Int = 5
+
+    @OptionGroup var simulator: SimulatorOptions
+    @OptionGroup var model: PhoneticModelOptions
+
+    func run() throws {
+        let text = try readText(input)
+        let references = nonEmptyLines(text)
+        guard !references.isEmpty, count > 0, runs > 0 else {
+            throw ValidationError("need a non-empty input, --count > 0 and --runs > 0")
+        }
+        let loadStart = ContinuousClock.now
+        let confusionModel = try model.loadModel(fallbackText: text, parameters: simulator.parameters)
+        let engine = try NBestSimulator(
+            model: confusionModel, parameters: simulator.parameters, seed: simulator.seed)
+        print("model load: \(ContinuousClock.now - loadStart)")
+        var rates: [Double] = []
+        var words = 0
+        for run in 0...runs {
+            let start = ContinuousClock.now
+            for index in 0..<count {
+                let record = engine.simulate(
+                    reference: references[index % references.count], utteranceID: "bench-\(run)-\(index)")
+                if run == 0 { words += record.reference.split(separator: " ").count }
+            }
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            // Run 0 warms the per-word confusion cache and is not reported.
+            if run > 0 { rates.append(Double(count) / seconds) }
+        }
+        rates.sort()
+        print(
+            String(
+                format:
+                    "simulated utterances/s: median %.0f (min %.0f, max %.0f) over %d runs of %d utterances, %.1f words/utterance, N=%d",
+                rates[rates.count / 2], rates.first!, rates.last!, runs, count, Double(words) / Double(count),
+                simulator.listSize))
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import NeuralLM
+
+/// `secondpass evaluate-lm`: perplexity of a Hugging Face checkpoint on sentences, one per line.
+///
+/// Each sentence is scored on its own as `<|bos|> … <|eos|>` (as the rescorer scores hypotheses), so
+/// the figure is per predicted token including EOS; the per-word figure divides the same total
+/// log-likelihood by the number of words plus one (for EOS), comparable across tokenizers.
+struct EvaluateLMCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate-lm",
+        abstract: "Report a language model's per-token and per-word perplexity on a text file.")
+
+    @Option(help: "Model directory with config.json, model.safetensors and tokenizer.json.")
+    var model: String = "Models/base"
+
+    @Option(help: "Sentences to evaluate, one per line.")
+    var text: String
+
+    @Option(help: "Sentences per forward pass.")
+    var batchSize: Int = 64
+
+    func run() throws {
+        let directory = URL(fileURLWithPath: model)
+        let network = try GPT2Model(huggingFaceDirectory: directory)
+        let tokenizer = try TokenizerFile.read(from: directory.appendingPathComponent("tokenizer.json"))
+        let lines: [Substring]
+        do {
+            lines = try String(contentsOfFile: text, encoding: .utf8).split(separator: "\n")
+        } catch {
+            throw ValidationError("cannot read \(text): \(error.localizedDescription)")
+        }
+        let sentences = try PretrainingCorpus.frame(lines: lines, tokenizer: tokenizer)
+        let truncated = sentences.filter { $0.count > network.config.nPositions }.count
+        let started = ContinuousClock.now
+        let (perplexity, tokens) = try evaluatePerplexity(
+            model: network, sentences: sentences, batchSize: batchSize)
+        let words = lines.reduce(0) { $0 + $1.split(separator: " ").count } + lines.count
+        let wordPerplexity = exp(log(perplexity) * Double(tokens) / Double(words))
+        Console.line(
+            String(
+                format:
+                    "%@: %d sentences, %d predicted tokens, %d words+EOS; token perplexity %.2f; word perplexity %.2f",
+                text, sentences.count, tokens, words, perplexity, wordPerplexity))
+        if truncated > 0 {
+            Console.line(
+                "note: \(truncated) sentences longer than \(network.config.nPositions) tokens were truncated")
+        }
+        Console.line("evaluated in \(ContinuousClock.now - started)")
+    }
+}

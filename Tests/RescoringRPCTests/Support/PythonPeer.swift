@@ -1,0 +1,95 @@
+import Foundation
+import Synchronization
+
+/// Runs the project's Python tooling (the venv's interpreter) from tests.
+///
+/// Python is the independent protobuf implementation the bridge is checked against. The venv is
+/// `$SECONDPASS_VENV`, else `<package root>/.venv`, as Scripts/test sets it up.
+enum PythonPeer {
+    /// The folder holding Package.swift, found by walking up from this file.
+    static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while url.path != "/" {
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+                return url
+            }
+            url = url.deletingLastPathComponent()
+        }
+        fatalError("Package.swift not found above \(#filePath)")
+    }()
+
+    static var python: URL {
+        if let venv = ProcessInfo.processInfo.environment["SECONDPASS_VENV"], !venv.isEmpty {
+            return URL(fileURLWithPath: venv).appendingPathComponent("bin/python")
+        }
+        return packageRoot.appendingPathComponent(".venv/bin/python")
+    }
+
+    static var protoDirectory: String { packageRoot.appendingPathComponent("Protos").path }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Runs `Tests/Interop/<script> arguments…` with `input` on stdin and returns its stdout.
+    ///
+    /// The child is waited for on a dedicated thread, never on the test's cooperative thread,
+    /// so in-process servers keep running while Python talks to them.
+    static func run(script: String, arguments: [String] = [], input: Data = Data()) async throws -> Data {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(
+                    with: Result { try runBlocking(script: script, arguments: arguments, input: input) })
+            }
+            thread.start()
+        }
+    }
+
+    private static func runBlocking(script: String, arguments: [String], input: Data) throws -> Data {
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [packageRoot.appendingPathComponent("Tests/Interop/\(script)").path] + arguments
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        // Feed stdin and drain stderr on their own threads so no pipe can fill up and block.
+        let writer = Thread {
+            stdin.fileHandleForWriting.write(input)
+            try? stdin.fileHandleForWriting.close()
+        }
+        writer.start()
+        let errors = ErrorOutput()
+        let errorReader = Thread { errors.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
+        errorReader.start()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(
+                description: "\(script) exited with \(process.terminationStatus): "
+                    + String(decoding: errors.waitForData(), as: UTF8.self))
+        }
+        return output
+    }
+}
+
+/// The stderr of a child, filled by a reader thread.
+private final class ErrorOutput: Sendable {
+    private let data = Mutex<Data?>(nil)
+
+    func set(_ value: Data) {
+        data.withLock { $0 = value }
+    }
+
+    /// The output once the reader has finished (it ends when the child closes stderr).
+    func waitForData() -> Data {
+        for _ in 0..<500 {
+            if let value = data.withLock({ $0 }) { return value }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return Data("<stderr not available>".utf8)
+    }
+}
