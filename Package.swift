@@ -52,13 +52,19 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["NBest"]),
         .target(name: "FirstPass", dependencies: ["NBest", "Phonetics", "Evaluation"]),
         .target(name: "Adaptation", dependencies: ["NeuralLM", "Evaluation", "NBest"]),
+        .target(name: "Rescoring", dependencies: ["NBest", "NeuralLM"]),
+
+        // MARK: Services (the edge where the transport meets the domain)
+        .target(
+            name: "RescorerServer",
+            dependencies: ["Rescoring", "NBest", "H2RPC", "RescoringMessages", "RescoringRPC"]),
 
         // MARK: Executables
         .executableTarget(
             name: "secondpass",
             dependencies: [
                 "H2RPC", "RescoringMessages", "NBest", "NeuralLM", "Phonetics", "Evaluation", "FirstPass",
-                "Adaptation",
+                "Adaptation", "Rescoring", "RescoringRPC", "RescorerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -94,9 +100,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "NBest"]),
         .testTarget(name: "FirstPassTests", dependencies: ["FirstPass"]),
         .testTarget(name: "AdaptationTests", dependencies: ["Adaptation", "NeuralLM", "NBest"]),
+        .testTarget(
+            name: "RescoringTests",
+            dependencies: [
+                "Rescoring", "RescorerServer", "RescoringRPC", "RescoringMessages", "H2RPC", "NeuralLM",
+                "NBest",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "DataTests", dependencies: ["secondpass", "NeuralLM"]),
     ]
 )

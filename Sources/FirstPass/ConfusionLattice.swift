@@ -11,6 +11,8 @@ struct LatticeArc: Sendable {
     var from: Int
     var to: Int
     var words: [String]
+    /// Hashes of `words` (FNV-1a), for merging equal word sequences during search.
+    var wordHashes: [UInt64]
     var kind: Kind
     /// Word errors of this arc against the reference (S+D+I).
     var errors: Int
@@ -47,47 +49,39 @@ struct ConfusionLattice: Sendable {
         let count = referenceWords.count
         var arcsFrom = [[LatticeArc]](repeating: [], count: count + 1)
         var arcsInto = [[LatticeArc]](repeating: [], count: count + 1)
-        let costs = PhoneCosts.standard
         let kappa = parameters.acousticScale
         var phoneCount = 0
-        func logP(_ words: [String]) -> Double {
-            words.reduce(0) { $0 + model.frequencies.logProbability(of: $1) }
-        }
-        func indel(_ word: String) -> Double {
-            guard let phones = model.primaryPhones(of: word) else { return 2 * PhoneCosts.indelCost }
-            return phones.reduce(0) { $0 + costs.indel($1) }
-        }
         for (i, word) in referenceWords.enumerated() {
             phoneCount += model.primaryPhones(of: word)?.count ?? max(1, word.count / 2)
             var arcs: [LatticeArc] = []
-            func add(
-                _ words: [String], _ kind: LatticeArc.Kind, errors: Int, distance: Double, bias: Double,
-                to: Int
-            ) {
+            var substitutions = 0
+            for option in model.arcOptions(for: word) {
+                let bias: Double
+                switch option.kind {
+                case .keep: bias = 0
+                case .homophone, .substitution:
+                    substitutions += 1
+                    if substitutions > parameters.candidatesPerWord { continue }
+                    bias = parameters.substitutionBias
+                case .deletion: bias = parameters.deletionBias
+                case .insertion: bias = parameters.insertionBias
+                case .split, .merge: bias = parameters.splitMergeBias
+                }
                 arcs.append(
                     LatticeArc(
-                        from: i, to: to, words: words, kind: kind, errors: errors, lm: logP(words),
-                        acousticPenalty: -kappa * distance, bias: bias, noise: 0))
+                        from: i, to: i + 1, words: option.words, wordHashes: option.wordHashes,
+                        kind: option.kind,
+                        errors: option.errors, lm: option.lm, acousticPenalty: -kappa * option.distance,
+                        bias: bias,
+                        noise: 0))
             }
-            add([word], .keep, errors: 0, distance: 0, bias: 0, to: i + 1)
-            add([], .deletion, errors: 1, distance: indel(word), bias: parameters.deletionBias, to: i + 1)
-            if model.lexicon.contains(word) {
-                for candidate in model.substitutions(for: word).prefix(parameters.candidatesPerWord) {
-                    add(
-                        [candidate.word], candidate.distance == 0 ? .homophone : .substitution, errors: 1,
-                        distance: candidate.distance, bias: parameters.substitutionBias, to: i + 1)
-                }
-                for inserted in model.insertableWords.prefix(3) {
-                    add(
-                        [word, inserted], .insertion, errors: 1, distance: indel(inserted),
-                        bias: parameters.insertionBias, to: i + 1)
-                }
-                for pair in model.splits(of: word) {
-                    add(pair, .split, errors: 2, distance: 0, bias: parameters.splitMergeBias, to: i + 1)
-                }
-                if i + 1 < count, let merged = model.merge(word, referenceWords[i + 1]) {
-                    add([merged], .merge, errors: 2, distance: 0, bias: parameters.splitMergeBias, to: i + 2)
-                }
+            if i + 1 < count, let merged = model.merge(word, referenceWords[i + 1]) {
+                arcs.append(
+                    LatticeArc(
+                        from: i, to: i + 2, words: [merged], wordHashes: [SplitMix64.fnv1a(merged)],
+                        kind: .merge,
+                        errors: 2, lm: model.frequencies.logProbability(of: merged), acousticPenalty: 0,
+                        bias: parameters.splitMergeBias, noise: 0))
             }
             for index in arcs.indices {
                 arcs[index].noise = parameters.noiseScale * Self.gumbel(&generator)
@@ -106,15 +100,23 @@ struct ConfusionLattice: Sendable {
     /// probability that an arc wins under Gumbel noise (merges counted at their first position).
     func expectedErrors(shift: Double, parameters: SimulatorParameters) -> Double {
         var total = 0.0
+        let lambda = parameters.lmWeight
+        let inverseSigma = 1 / parameters.noiseScale
         for arcs in arcsFrom where !arcs.isEmpty {
-            let scores = arcs.map {
-                ($0.acousticPenalty + ($0.kind == .keep ? 0 : $0.bias + shift) + parameters.lmWeight * $0.lm)
-                    / parameters.noiseScale
+            func score(_ arc: LatticeArc) -> Double {
+                (arc.acousticPenalty + (arc.kind == .keep ? 0 : arc.bias + shift) + lambda * arc.lm)
+                    * inverseSigma
             }
-            let top = scores.max()!
-            let weights = scores.map { Foundation.exp($0 - top) }
-            let sum = weights.reduce(0, +)
-            for (arc, weight) in zip(arcs, weights) { total += Double(arc.errors) * weight / sum }
+            var top = -Double.infinity
+            for arc in arcs { top = max(top, score(arc)) }
+            var sum = 0.0
+            var weightedErrors = 0.0
+            for arc in arcs {
+                let weight = Foundation.exp(score(arc) - top)
+                sum += weight
+                weightedErrors += Double(arc.errors) * weight
+            }
+            total += weightedErrors / sum
         }
         return total
     }
@@ -126,7 +128,7 @@ struct ConfusionLattice: Sendable {
         var (low, high) = (-60.0, 60.0)
         if expectedErrors(shift: high, parameters: parameters) <= target { return high }
         if expectedErrors(shift: low, parameters: parameters) >= target { return low }
-        for _ in 0..<50 {
+        while high - low > 1e-4 {
             let middle = (low + high) / 2
             if expectedErrors(shift: middle, parameters: parameters) < target {
                 low = middle

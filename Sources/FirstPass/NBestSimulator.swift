@@ -59,10 +59,15 @@ public struct NBestSimulator: Sendable {
                     parameters.partialNoiseScale * ConfusionLattice.gumbel(&decoded.generator)
                 }
                 let paths = KBestDecoder.extend(
-                    decoded.best, into: node, arcs: arcs, k: parameters.listSize, shift: decoded.shift,
+                    decoded.best, lattice: decoded.lattice, into: node, arcs: arcs, k: parameters.listSize,
+                    shift: decoded.shift,
                     lmWeight: parameters.lmWeight, extraNoise: extra)
                 let hypotheses = paths.map {
-                    hypothesis($0, baseline: decoded.lattice.baseline * Double(node) / Double(count))
+                    hypothesis(
+                        $0,
+                        words: KBestDecoder.words(
+                            of: $0, arcs: arcs, best: decoded.best, lattice: decoded.lattice),
+                        baseline: decoded.lattice.baseline * Double(node) / Double(count))
                 }
                 let stability: Double
                 if hypotheses.count >= 2 {
@@ -113,7 +118,12 @@ public struct NBestSimulator: Sendable {
     ) -> NBestList {
         let lattice = decoded.lattice
         let pool = decoded.best[lattice.referenceWords.count]
-        var hypotheses = pool.map { hypothesis($0, baseline: lattice.baseline) }
+        let arcs = lattice.arcsInto[lattice.referenceWords.count]
+        var hypotheses = pool.prefix(parameters.listSize + 1).map {
+            hypothesis(
+                $0, words: KBestDecoder.words(of: $0, arcs: arcs, best: decoded.best, lattice: lattice),
+                baseline: lattice.baseline)
+        }
         let referenceText = lattice.referenceWords.joined(separator: " ")
         var size = parameters.listSize
         if let rate = parameters.referenceInListRate, hypotheses.first?.text != referenceText, size >= 2 {
@@ -166,10 +176,11 @@ public struct NBestSimulator: Sendable {
             acousticScore: total - parameters.lmWeight * lm, lmScore: lm)
     }
 
-    private func hypothesis(_ path: LatticePath, baseline: Double) -> Hypothesis {
+    private func hypothesis(_ path: LatticePath, words: [String], baseline: Double) -> Hypothesis {
         let acoustic = baseline + path.acoustic
         return Hypothesis(
-            text: path.text, totalScore: acoustic + parameters.lmWeight * path.lm, acousticScore: acoustic,
+            text: words.joined(separator: " "), totalScore: acoustic + parameters.lmWeight * path.lm,
+            acousticScore: acoustic,
             lmScore: path.lm)
     }
 

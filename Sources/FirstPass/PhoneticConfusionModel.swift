@@ -25,6 +25,8 @@ public final class PhoneticConfusionModel: Sendable {
     public let insertableWords: [String]
     private let wordsByPhones: [[Phone]: [String]]
     private let cache = Mutex<[String: [Candidate]]>([:])
+    /// Per-word arc options (see `arcOptions(for:)`).
+    let arcOptionCache = Mutex<[String: [ArcOption]]>([:])
     private let maximumDistance: Double
     private let candidateLimit: Int
 

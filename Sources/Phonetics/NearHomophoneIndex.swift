@@ -14,27 +14,27 @@ public struct NearHomophoneIndex: Sendable {
         public var phones: [Phone]
     }
 
-    private struct Entry: Sendable {
-        var word: String
-        var phones: [Phone]
-        /// `phones` as `Phone.index` codes, for the distance kernel.
-        var codes: [UInt8]
+    /// All entries with one phone count: phone codes stored flat (entry i occupies
+    /// `codes[i·length ..< (i+1)·length]`), so a scan touches no reference-counted memory.
+    private struct Bucket: Sendable {
+        var words: [String] = []
+        var phones: [[Phone]] = []
+        var codes: [UInt8] = []
     }
 
-    private let buckets: [[Entry]]
+    private let buckets: [Bucket]
     private let lexicon: Lexicon
 
     /// Indexes every word of `lexicon` whose corpus count is at least `minimumCount`.
     public init(lexicon: Lexicon, frequencies: WordFrequencies, minimumCount: Int = 1) {
-        var buckets: [[Entry]] = []
+        var buckets: [Bucket] = []
         for (word, count) in frequencies.counts.sorted(by: { $0.key < $1.key }) where count >= minimumCount {
             for pronunciation in lexicon.entries[word] ?? [] {
                 let length = pronunciation.phones.count
-                while buckets.count <= length { buckets.append([]) }
-                buckets[length].append(
-                    Entry(
-                        word: word, phones: pronunciation.phones,
-                        codes: pronunciation.phones.map { UInt8($0.index) }))
+                while buckets.count <= length { buckets.append(Bucket()) }
+                buckets[length].words.append(word)
+                buckets[length].phones.append(pronunciation.phones)
+                buckets[length].codes += pronunciation.phones.map { UInt8($0.index) }
             }
         }
         self.buckets = buckets
@@ -42,7 +42,7 @@ public struct NearHomophoneIndex: Sendable {
     }
 
     /// Number of indexed (word, pronunciation) entries.
-    public var entryCount: Int { buckets.reduce(0) { $0 + $1.count } }
+    public var entryCount: Int { buckets.reduce(0) { $0 + $1.words.count } }
 
     /// Indexed words within `maximumDistance` of any pronunciation of `word`, nearest first
     /// (ties alphabetical), excluding `word` itself.
@@ -70,10 +70,15 @@ public struct NearHomophoneIndex: Sendable {
         let codes = phones.map { UInt8($0.index) }
         var result: [Neighbor] = []
         for length in lower...upper {
-            for entry in buckets[length] {
-                if let distance = PhoneticDistance.distance(codes: codes, entry.codes, bound: maximumDistance)
-                {
-                    result.append(Neighbor(word: entry.word, distance: distance, phones: entry.phones))
+            let bucket = buckets[length]
+            bucket.codes.withUnsafeBufferPointer { flat in
+                for entry in 0..<bucket.words.count {
+                    let slice = UnsafeBufferPointer(rebasing: flat[(entry * length)..<((entry + 1) * length)])
+                    if let distance = PhoneticDistance.distance(codes: codes, slice, bound: maximumDistance) {
+                        result.append(
+                            Neighbor(
+                                word: bucket.words[entry], distance: distance, phones: bucket.phones[entry]))
+                    }
                 }
             }
         }

@@ -18,13 +18,17 @@ public enum PhoneticDistance {
     /// ``distance(_:_:bound:)`` on phone indices (`Phone.index`), the form the indexes store,
     /// so a query scanning thousands of entries does no conversion.
     public static func distance(codes a: [UInt8], _ b: [UInt8], bound: Double) -> Double? {
+        b.withUnsafeBufferPointer { distance(codes: a, $0, bound: bound) }
+    }
+
+    /// ``distance(codes:_:bound:)`` with the second sequence in borrowed memory (a slice of an
+    /// index's flat code array).
+    public static func distance(codes a: [UInt8], _ b: UnsafeBufferPointer<UInt8>, bound: Double) -> Double? {
         let costs = PhoneCosts.standard
         return costs.substitutionTable.withUnsafeBufferPointer { substitution in
             costs.indelTable.withUnsafeBufferPointer { indel in
                 a.withUnsafeBufferPointer { a in
-                    b.withUnsafeBufferPointer { b in
-                        run(a, b, bound: bound, substitution: substitution, indel: indel)
-                    }
+                    run(a, b, bound: bound, substitution: substitution, indel: indel)
                 }
             }
         }

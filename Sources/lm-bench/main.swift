@@ -4,8 +4,8 @@ import NeuralLM
 /// `lm-bench`: scoring and training throughput of the NeuralLM engine, as JSON on stdout.
 ///
 /// Usage: `lm-bench prepare DIR [--threads N] [--repeats R]` writes a random base-size model
-/// (Hugging Face layout) and `workload.json`; `lm-bench run DIR` measures it. `Scripts/bench-lm`
-/// runs both and the PyTorch peer on the same files.
+/// (Hugging Face layout) and `workload.json`; `lm-bench run DIR [--only-training]` measures it.
+/// `Scripts/bench-lm` runs both and the PyTorch peer on the same files.
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
@@ -95,6 +95,7 @@ case "run":
         report["sgemm_gflops_1024"] = sgemmRate(size: 1024, 1024, 1024, repeats: workload.repeats)
         report["sgemm_gflops_mlp"] = sgemmRate(size: 800, 1024, 256, repeats: workload.repeats)
 
+        let onlyTraining = CommandLine.arguments.contains("--only-training")
         // Scoring: plain batched path and prefix sharing on the same batches.
         let scoredTokens = workload.scoringBatches.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count + 1 } }
         var plainFlops = 0.0
@@ -114,7 +115,7 @@ case "run":
         var plainTimes: [Double] = []
         var sharedTimes: [Double] = []
         var worstDifference: Float = 0
-        for _ in 0..<(workload.repeats + 1) {
+        for _ in 0..<(onlyTraining ? 0 : workload.repeats + 1) {
             var plainScores: [[Float]] = []
             let plain = try clock.measure {
                 for batch in workload.scoringBatches {
@@ -133,8 +134,9 @@ case "run":
             plainTimes.append(seconds(plain))
             sharedTimes.append(seconds(shared))
         }
-        let plainTime = median(Array(plainTimes.dropFirst()))
-        let sharedTime = median(Array(sharedTimes.dropFirst()))
+        // With --only-training (for profiling) the scoring figures are reported as 0.
+        let plainTime = onlyTraining ? .infinity : median(Array(plainTimes.dropFirst()))
+        let sharedTime = onlyTraining ? .infinity : median(Array(sharedTimes.dropFirst()))
         report["scoring_tokens"] = Double(scoredTokens)
         report["scoring_computed_positions_shared"] = Double(computed)
         report["scoring_tokens_per_s_plain"] = Double(scoredTokens) / plainTime

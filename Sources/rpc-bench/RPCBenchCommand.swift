@@ -3,6 +3,10 @@ import H2RPC
 import Logging
 import ServiceLifecycle
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Benchmark driver for H2RPC: a raw-bytes echo server for h2load, and a bidi ping-pong client.
 ///
 /// Kept out of the test suite on purpose: benchmarks print figures, tests assert behaviour.
@@ -44,12 +48,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to bind; 0 picks a free one. The bound port is printed as 'PORT <n>'.")
     var port = 0
 
+    @Flag(help: "Run handlers on the connection's event loop instead of the global concurrent executor.")
+    var handlersOnEventLoop = false
+
     func run() async throws {
         var logger = Logger(label: "rpc-bench")
         logger.logLevel = .warning
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = port
+        if handlersOnEventLoop { configuration.handlerExecution = .connectionEventLoop }
         let server = RPCServer(router: BenchMethods.router(), configuration: configuration, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -58,6 +66,7 @@ struct Serve: AsyncParsableCommand {
             tasks.addTask { try await group.run() }
             let address = try await server.listeningAddress()
             print("PORT \(address.port)")
+            fflush(nil)  // stdout is block-buffered when piped; the bench script waits for this line
             try await tasks.waitForAll()
         }
     }

@@ -131,7 +131,7 @@ struct BenchEvalCommand: ParsableCommand {
 
     /// Seeded references and noisy hypotheses.
     private func makeCorpus() -> ([String], [String]) {
-        var generator = SplitMix64(seed: seed)
+        var generator = ResamplingGenerator(seed: seed)
         let onsets = ["b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "w", "th", "sh", "st"]
         let vowels = ["a", "e", "i", "o", "u", "ea", "ou"]
         let codas = ["", "n", "t", "s", "nd", "rk", "ll"]

@@ -54,13 +54,13 @@ struct CalibrateCommand: ParsableCommand {
                 parameters.splitMergeBias, parameters.acousticScale, parameters.noiseScale,
                 parameters.listSize))
         print("")
-        print("achieved (simulated)          target")
+        print("achieved (simulated)" + String(repeating: " ", count: 26) + "| target")
         let achievedLines = result.achieved.formatted().split(separator: "\n")
         let targetLines = result.target.formatted().split(separator: "\n")
         for index in 0..<max(achievedLines.count, targetLines.count) {
             let left = index < achievedLines.count ? String(achievedLines[index]) : ""
             let right = index < targetLines.count ? String(targetLines[index]) : ""
-            print(left.padding(toLength: 36, withPad: " ", startingAt: 0) + "| " + right)
+            print(left.padding(toLength: 46, withPad: " ", startingAt: 0) + "| " + right)
         }
     }
 }

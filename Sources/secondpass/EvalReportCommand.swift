@@ -20,8 +20,11 @@ struct EvalReportCommand: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "A perturbed condition and its figure: CONDITION=d1, CONDITION=d1-twin or CONDITION=nprr@P.",
-            discussion:
-                "Repeat for a sweep, e.g. --compare nbest-p0.1=nprr@0.1 --compare nbest-p0.2=nprr@0.2."))
+            discussion: """
+                Repeat for a sweep, e.g. --compare nbest-p0.1=nprr@0.1 --compare nbest-p0.2=nprr@0.2. \
+                Without --compare every other condition is compared, its figure inferred from its name \
+                (homophone... -> D1, ...twin... -> D1-twin, nbest...p=P -> NPRR).
+                """))
     var compare: [String] = []
 
     @Option(help: "Baseline run: every other run is compared with it on each shared condition.")
@@ -49,7 +52,13 @@ struct EvalReportCommand: ParsableCommand {
             for condition in conditions {
                 conditionReports.append(try builder.conditionReport(set, run: run, condition: condition))
             }
-            let applicable = comparisons.filter {
+            // Without --compare, every non-clean condition is compared, its figure read from its name.
+            let candidates =
+                comparisons.isEmpty
+                ? conditions.filter { $0 != cleanCondition }.map {
+                    PerturbationComparison(inferringFrom: $0, cleanCondition: cleanCondition)
+                } : comparisons
+            let applicable = candidates.filter {
                 conditions.contains($0.cleanCondition) && conditions.contains($0.perturbedCondition)
             }
             if !applicable.isEmpty {

@@ -66,8 +66,24 @@ struct SimulatorOptions: ParsableArguments {
     @Option(help: "Gumbel noise scale σ (list diversity).")
     var noiseScale: Double = 1
 
+    @Option(help: "Relative bias of deletion arcs (log-odds against substitutions).")
+    var deletionBias: Double = SimulatorParameters().deletionBias
+
+    @Option(help: "Relative bias of insertion arcs.")
+    var insertionBias: Double = SimulatorParameters().insertionBias
+
+    @Option(help: "Relative bias of word split and merge arcs.")
+    var splitMergeBias: Double = SimulatorParameters().splitMergeBias
+
+    @Option(help: "Acoustic penalty κ per unit of phonetic distance.")
+    var acousticScale: Double = SimulatorParameters().acousticScale
+
     var parameters: SimulatorParameters {
         var parameters = SimulatorParameters()
+        parameters.deletionBias = deletionBias
+        parameters.insertionBias = insertionBias
+        parameters.splitMergeBias = splitMergeBias
+        parameters.acousticScale = acousticScale
         parameters.listSize = listSize
         parameters.targetWER = targetWER
         parameters.referenceInListRate = referenceInListRate

@@ -7,6 +7,7 @@ struct SecondPassCommand: AsyncParsableCommand {
         commandName: "secondpass",
         abstract: "Second-pass ASR rescoring with LoRA-adapted neural language models.",
         subcommands: [
+            DemoCommand.self,
             PrepareDataCommand.self,
             TrainTokenizerCommand.self,
             BenchEvalCommand.self,
@@ -17,6 +18,7 @@ struct SecondPassCommand: AsyncParsableCommand {
             PretrainCommand.self,
             EvaluateLMCommand.self,
             TrainCommand.self,
+            PerturbCommand.self,
         ]
     )
 }

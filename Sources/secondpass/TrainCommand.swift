@@ -12,7 +12,8 @@ struct TrainCommand: AsyncParsableCommand {
             Writes <output>/final (PEFT adapter or HF model), <output>/best (best dev checkpoint), \
             <output>/checkpoint (resumable state) and <output>/summary.json. Ctrl-C saves a checkpoint \
             and exits; --resume continues from it. Token files hold one sequence of space-separated ids \
-            per line; N-best JSONL records need tokenIDs on each hypothesis. See Docs/training.md.
+            per line; text files hold one sentence per line and are encoded with the base's tokenizer.json; \
+            N-best hypotheses without tokenIDs are encoded the same way. See Docs/training.md.
             """)
 
     @Option(help: "Base model directory (Hugging Face layout: config.json + model.safetensors).")
@@ -71,6 +72,15 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "OpenBLAS threads.")
     var threads: Int = 1
 
+    @Option(help: "Training text, one sentence or paragraph per line (encoded with --tokenizer).")
+    var trainText: String?
+    @Option(help: "Dev text (dev loss when no dev N-best lists are given).")
+    var devText: String?
+    @Option(
+        help:
+            "tokenizer.json for text inputs and N-best hypotheses without tokenIDs (default: <base>/tokenizer.json)."
+    )
+    var tokenizer: String?
     @Option(help: "Training token sequences (one per line, space-separated ids).")
     var trainTokens: String?
     @Option(help: "Dev token sequences (dev loss when no dev N-best lists are given).")

@@ -146,3 +146,30 @@ struct TrainingRunTests {
         #expect(bad.message.contains("n.jsonl:1"))
     }
 }
+
+/// Text inputs encoded by a tokenizer.
+@Suite("Text data")
+struct TextDataTests {
+    @Test("text lines are encoded, framed and cut into context-sized windows")
+    func textWindows() throws {
+        let directory = try Support.temporaryDirectory()
+        defer { Support.cleanUp(directory) }
+        let url = directory.appendingPathComponent("text.txt")
+        try "a b c\n\n\(String(repeating: "x ", count: 20))\n".write(
+            to: url, atomically: true, encoding: .utf8)
+        // One token per word: a=3, b=4, c=5, x=6. Context 16 leaves windows of 14.
+        let encode: (String) throws -> [Int] = { text in
+            text.split(separator: " ").map { ["a": 3, "b": 4, "c": 5, "x": 6][String($0)]! }
+        }
+        let sequences = try TrainingDataFiles.readTextSequences(
+            url, config: Support.tinyConfig, encode: encode)
+        #expect(sequences.count == 3)
+        #expect(sequences[0] == [1, 3, 4, 5, 2])
+        #expect(sequences[1] == [1] + Array(repeating: 6, count: 14) + [2])
+        #expect(sequences[2] == [1] + Array(repeating: 6, count: 6) + [2])
+        let error = try #require(throws: AdaptationError.self) {
+            try TrainingDataFiles.readTextSequences(url, config: Support.tinyConfig) { _ in [99] }
+        }
+        #expect(error.message.contains("text.txt:1"))
+    }
+}

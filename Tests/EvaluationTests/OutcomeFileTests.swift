@@ -1,4 +1,5 @@
 import Foundation
+import NBest
 import Testing
 
 @testable import Evaluation
@@ -38,5 +39,33 @@ struct OutcomeFileTests {
             guard let error = error as? EvaluationError else { return false }
             return error.code == .indexOutOfRange && error.message.hasPrefix("line 3:")
         }
+    }
+}
+
+@Suite("Outcomes from N-best lists")
+struct OutcomeFromNBestTests {
+    @Test func bestIsHighestScoreEarliestOnTies() throws {
+        let list = NBestList(
+            utteranceID: "u9",
+            hypotheses: [
+                Hypothesis(text: "a b", totalScore: -5), Hypothesis(text: "a c", totalScore: -3),
+                Hypothesis(text: "a d", totalScore: -3),
+            ])
+        let outcome = UtteranceOutcome(
+            run: "r", condition: "clean", reference: "a b", firstPass: list, chosenIndex: 0, chosenText: "a b"
+        )
+        #expect(outcome.utteranceID == "u9")
+        #expect(outcome.firstPassBestIndex == 1)
+        #expect(outcome.firstPassBestText == "a c")
+        try outcome.validate()
+    }
+
+    @Test func emptyListBecomesOneEmptyHypothesis() throws {
+        let outcome = UtteranceOutcome(
+            run: "r", condition: "clean", reference: "a",
+            firstPass: NBestList(utteranceID: "e", hypotheses: []),
+            chosenIndex: 0, chosenText: "")
+        #expect(outcome.firstPassTexts == [""])
+        try outcome.validate()
     }
 }

@@ -173,3 +173,54 @@ struct RobustnessTests {
         #expect(try decoder.decode(ConditionReport.self, from: encoder.encode(condition)) == condition)
     }
 }
+
+@Suite("Perturbation inference")
+struct PerturbationInferenceTests {
+    @Test(arguments: [
+        ("homophone-1best:p=0.15", PerturbationComparison.Kind.homophoneOneBest, "D1"),
+        ("homophone-1best-twin", .homophoneTwin, "D1-twin"),
+        ("nbest:p=0.1", .nBest(probability: 0.1), "NPRR"),
+        ("nbest-p0.05", .nBest(probability: 0.05), "NPRR"),
+        ("nbest", .nBest(probability: nil), "NPRR"),
+        ("noise", .unspecified, "relative"),
+    ])
+    func kindFromConditionName(name: String, kind: PerturbationComparison.Kind, figure: String) {
+        let comparison = PerturbationComparison(inferringFrom: name)
+        #expect(comparison.kind == kind)
+        #expect(comparison.figureName == figure)
+        #expect(comparison.cleanCondition == "clean")
+    }
+
+    @Test func builderComparesEveryOtherCondition() throws {
+        var outcomes = studyOutcomes().filter { $0.run == "sys" }
+        outcomes += outcomes.filter { $0.condition == "clean" }.map {
+            var copy = $0
+            copy.condition = "nbest:p=0.2"
+            return copy
+        }
+        let builder = ReportBuilder(bootstrap: BootstrapSettings(resamples: 50))
+        let report = try builder.robustnessReport(try OutcomeSet(outcomes), run: "sys")
+        #expect(report.figures.map(\.comparison.perturbedCondition) == ["homophone", "nbest:p=0.2"])
+        #expect(report.figures.map(\.comparison.figureName) == ["D1", "NPRR"])
+        let condition = try builder.conditionReport(try OutcomeSet(outcomes), run: "sys", condition: "clean")
+        #expect(condition.oracleWholeList.k == 2)
+        #expect(condition.oracleWholeList.summary.counts.errors == 1)
+    }
+}
+
+@Suite("Silence-only conditions")
+struct SilenceTests {
+    @Test func emptyReferencesWithEmptyOutputHaveZeroWER() throws {
+        let outcomes = (0..<3).map {
+            UtteranceOutcome(
+                run: "r", condition: "clean", utteranceID: "s\($0)", reference: "", firstPassTexts: [""],
+                chosenIndex: 0, chosenText: "")
+        }
+        let report = try ReportBuilder(bootstrap: BootstrapSettings(resamples: 20)).conditionReport(
+            try OutcomeSet(outcomes), run: "r", condition: "clean")
+        #expect(report.secondPassWER.estimate == 0)
+        #expect(report.secondPassWER.upper == 0)
+        #expect(report.rescoringWERR.estimate == nil)
+        #expect(report.rescoringWERR.definedResamples == 0)
+    }
+}

@@ -107,7 +107,7 @@ struct StatisticsTests {
     }
 
     @Test func splitMixBoundedDrawsAreInRangeAndUniformEnough() {
-        var generator = SplitMix64(seed: 1)
+        var generator = ResamplingGenerator(seed: 1)
         var histogram = [Int](repeating: 0, count: 7)
         for _ in 0..<70_000 { histogram[generator.next(below: 7)] += 1 }
         for count in histogram { #expect(abs(count - 10_000) < 500) }

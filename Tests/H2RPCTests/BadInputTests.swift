@@ -150,3 +150,85 @@ struct SplitMix64 {
     }
     mutating func nextByte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
 }
+
+/// HPACK and frames for raw clients that must look valid to get past nghttp2.
+enum RawRequests {
+    /// A literal header field without indexing (no Huffman); names and values under 127 bytes.
+    static func literal(_ name: String, _ value: String) -> [UInt8] {
+        [0, UInt8(name.utf8.count)] + Array(name.utf8) + [UInt8(value.utf8.count)] + Array(value.utf8)
+    }
+
+    /// A HEADERS frame (END_HEADERS) opening a gRPC call on `streamID`.
+    static func headers(streamID: UInt32, path: String) -> [UInt8] {
+        let block =
+            literal(":method", "POST") + literal(":scheme", "http") + literal(":path", path)
+            + literal(":authority", "test") + literal("content-type", "application/grpc")
+            + literal("te", "trailers")
+        return RawSocket.frame(type: 1, flags: 4, streamID: streamID, payload: block)
+    }
+
+    /// RST_STREAM(CANCEL).
+    static func reset(streamID: UInt32) -> [UInt8] {
+        RawSocket.frame(type: 3, flags: 0, streamID: streamID, payload: [0, 0, 0, 8])
+    }
+}
+
+@Suite struct RapidResetTests {
+    let codec = RawBytesCodec()
+
+    @Test func aFloodOfStreamResetsClosesTheConnectionWithEnhanceYourCalm() async throws {
+        var configuration = ServerConfiguration()
+        configuration.maximumResetsPerSecond = 100
+        try await TestSupport.withServer(configuration: configuration) { _, port in
+            try await withRPCClient(host: "127.0.0.1", port: port, logger: TestSupport.logger) { client in
+                var flood = RawSocket.preface + RawSocket.frame(type: 4, flags: 0, streamID: 0, payload: [])
+                for index in 0..<400 {
+                    let streamID = UInt32(2 * index + 1)
+                    flood += RawRequests.headers(streamID: streamID, path: TestSupport.bidiEcho.fullPath)
+                    flood += RawRequests.reset(streamID: streamID)
+                }
+                let outcome = try await RawSocket.exchange(port: port, payload: flood)
+                #expect(outcome.closedByServer)
+                // GOAWAY with ENHANCE_YOUR_CALM (0xb) in its error-code field.
+                #expect(BadInputTests.goAwayErrorCodes(in: outcome.received).contains(0xB))
+                let echoed = try await client.unary(
+                    TestSupport.unaryEcho, request: [5], serializer: codec, deserializer: codec)
+                #expect(echoed == [5])
+            }
+        }
+    }
+
+    @Test func occasionalResetsAreFine() async throws {
+        try await TestSupport.withServer { _, port in
+            var traffic = RawSocket.preface + RawSocket.frame(type: 4, flags: 0, streamID: 0, payload: [])
+            for index in 0..<20 {
+                let streamID = UInt32(2 * index + 1)
+                traffic += RawRequests.headers(streamID: streamID, path: TestSupport.bidiEcho.fullPath)
+                traffic += RawRequests.reset(streamID: streamID)
+            }
+            let outcome = try await RawSocket.exchange(
+                port: port, payload: traffic, timeout: .milliseconds(500))
+            #expect(!outcome.closedByServer)
+        }
+    }
+}
+
+extension BadInputTests {
+    /// Error codes of the GOAWAY frames in a server's byte stream.
+    static func goAwayErrorCodes(in bytes: [UInt8]) -> [UInt32] {
+        var codes: [UInt32] = []
+        var offset = 0
+        while offset + 9 <= bytes.count {
+            let length = Int(bytes[offset]) << 16 | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2])
+            if bytes[offset + 3] == 7, offset + 9 + 8 <= bytes.count {
+                let start = offset + 9 + 4
+                codes.append(
+                    UInt32(bytes[start]) << 24 | UInt32(bytes[start + 1]) << 16 | UInt32(bytes[start + 2])
+                        << 8
+                        | UInt32(bytes[start + 3]))
+            }
+            offset += 9 + length
+        }
+        return codes
+    }
+}

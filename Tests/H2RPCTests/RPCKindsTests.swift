@@ -61,3 +61,44 @@ import Testing
         #expect(rounds == 100)
     }
 }
+
+/// The same calls with handlers on the connection's event loop.
+@Suite struct EventLoopExecutionTests {
+    let codec = RawBytesCodec()
+
+    @Test func everyKindWorksWithHandlersOnTheEventLoop() async throws {
+        var configuration = ServerConfiguration()
+        configuration.handlerExecution = .connectionEventLoop
+        try await TestSupport.withServerAndClient(configuration: configuration) { _, client in
+            let echoed = try await client.unary(
+                TestSupport.unaryEcho, request: [1, 2, 3], serializer: codec, deserializer: codec)
+            #expect(echoed == [1, 2, 3])
+            let collected = try await client.clientStreaming(
+                TestSupport.collect, serializer: codec, deserializer: codec
+            ) { writer in
+                try await writer.write([1])
+                try await writer.write([2])
+            }
+            #expect(collected.message == [1, 2])
+            let expanded = try await client.serverStreaming(
+                TestSupport.expand, request: [3], serializer: codec, deserializer: codec
+            ) { responses in
+                var all: [[UInt8]] = []
+                for try await message in responses { all.append(message) }
+                return all
+            }
+            #expect(expanded == [[0], [1], [2]])
+            let payload = [UInt8](repeating: 9, count: 3 << 20)
+            let bidi = try await client.bidirectionalStreaming(
+                TestSupport.bidiEcho, serializer: codec, deserializer: codec
+            ) { writer, responses in
+                try await writer.write(payload)
+                writer.finish()
+                var sizes: [Int] = []
+                for try await message in responses { sizes.append(message.count) }
+                return sizes
+            }
+            #expect(bidi == [3 << 20])
+        }
+    }
+}

@@ -110,6 +110,48 @@ import Testing
         }
     }
 
+    @Test func callsBeyondTheServersStreamLimitWaitForAFreeStream() async throws {
+        var configuration = ServerConfiguration()
+        configuration.maximumConcurrentStreams = 8
+        let active = Atomic<Int>(0)
+        let peak = Atomic<Int>(0)
+        var router = TestSupport.echoRouter()
+        router.registerUnary(Self.peer, deserializer: codec, serializer: codec) { request, _ in
+            let now = active.add(1, ordering: .relaxed).newValue
+            _ = peak.max(now, ordering: .relaxed)
+            try await Task.sleep(for: .milliseconds(10))
+            active.subtract(1, ordering: .relaxed)
+            return request
+        }
+        try await TestSupport.withServerAndClient(router, configuration: configuration) { _, client in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<64 {
+                    group.addTask {
+                        let response = try await client.unary(
+                            Self.peer, request: [UInt8(index)], serializer: codec, deserializer: codec)
+                        #expect(response == [UInt8(index)])
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        let observedPeak = peak.load(ordering: .relaxed)
+        #expect(observedPeak <= 8)
+    }
+
+    @Test func headerListAboveTheLimitIsResourceExhausted() async throws {
+        try await TestSupport.withServerAndClient { _, client in
+            var metadata = Metadata()
+            metadata.add("big", String(repeating: "x", count: 20_000))
+            let error = await #expect(throws: RPCError.self) {
+                try await client.unary(
+                    TestSupport.unaryEcho, request: [1], serializer: codec, deserializer: codec,
+                    metadata: metadata)
+            }
+            #expect(error?.code == .resourceExhausted)
+        }
+    }
+
     @Test func nonReadingClientKeepsServerBufferBounded() async throws {
         let written = Atomic<Int>(0)
         let total = 200  // 200 × 64 KiB = 12.5 MiB

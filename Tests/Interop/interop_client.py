@@ -61,7 +61,7 @@ def main():
         Status = health_pb2.HealthCheckResponse
 
         channel = grpc.insecure_channel(args.address)
-        grpc.channel_ready_future(channel).result(timeout=10)
+        grpc.channel_ready_future(channel).result(timeout=60)
         rescorer = rescorer_grpc.RescorerStub(channel)
         aggregator = metrics_grpc.MetricsAggregatorStub(channel)
         check_health = channel.unary_unary(
@@ -100,7 +100,7 @@ def main():
             req = request()
             binary = bytes([0, 1, 2, 254, 255, 10, 13])
             metadata = (("x-echo-text", "hello interop"), ("x-echo-data-bin", binary), ("x-ignored", "no"))
-            result, call = rescorer.RescoreOne.with_call(req, metadata=metadata, timeout=10)
+            result, call = rescorer.RescoreOne.with_call(req, metadata=metadata, timeout=60)
             expect_reversed(result, req)
             initial = dict(call.initial_metadata())
             expect(initial.get("x-echo-text") == "hello interop", f"initial metadata {initial}")
@@ -113,13 +113,13 @@ def main():
 
         def large_unary():
             req = request(count=2000)
-            result = rescorer.RescoreOne(req, timeout=20)
+            result = rescorer.RescoreOne(req, timeout=120)
             expect_reversed(result, req)
             return f"{req.ByteSize()} bytes request"
         checks.run("unary_large", large_unary)
 
         def server_streaming():
-            reports = list(aggregator.WatchReport(metrics_pb2.ReportRequest(run_id="watch-3"), timeout=10))
+            reports = list(aggregator.WatchReport(metrics_pb2.ReportRequest(run_id="watch-3"), timeout=60))
             expect([r.records for r in reports] == [1, 2, 3], f"records {[r.records for r in reports]}")
             expect(all(r.conditions[0].condition == "clean" for r in reports), "condition")
         checks.run("server_streaming", server_streaming)
@@ -130,17 +130,17 @@ def main():
                     yield metrics_pb2.EvaluationRecord(run_id=args.run_id, utterance_id=utterance, condition="clean",
                                                        reference="a b")
                 yield metrics_pb2.EvaluationRecord(utterance_id="u3")
-            summary = aggregator.Record(records(), timeout=10)
+            summary = aggregator.Record(records(), timeout=60)
             expect((summary.accepted, summary.duplicates, summary.rejected) == (2, 1, 1), f"summary {summary}")
             expect(list(summary.errors) == ["record 3: empty run_id"], f"errors {summary.errors}")
             report = aggregator.GetReport(metrics_pb2.ReportRequest(run_id=args.run_id, clean_condition="c0"),
-                                          timeout=10)
+                                          timeout=60)
             expect(report.records == 2 and report.conditions[0].condition == "c0", f"report {report}")
         checks.run("client_streaming", client_streaming)
 
         def bidirectional():
             requests = [request(utterance=f"u{i}", count=i + 1, sequence=i) for i in range(5)]
-            results = list(rescorer.Rescore(iter(requests), timeout=10))
+            results = list(rescorer.Rescore(iter(requests), timeout=60))
             expect(len(results) == 5, f"{len(results)} results")
             for req, result in zip(requests, results):
                 expect_reversed(result, req)
@@ -156,7 +156,7 @@ def main():
                         return
                     yield item
 
-            call = rescorer.Rescore(requests(), timeout=10)
+            call = rescorer.Rescore(requests(), timeout=60)
             for index in range(4):
                 req = request(utterance=f"pp{index}", sequence=index)
                 outbox.put(req)
@@ -167,7 +167,7 @@ def main():
 
         def bidirectional_error():
             requests = [request(utterance="ok", sequence=0), request(utterance="bad", adapter="missing", sequence=1)]
-            call = rescorer.Rescore(iter(requests), timeout=10)
+            call = rescorer.Rescore(iter(requests), timeout=60)
             first = next(call)
             expect(first.utterance_id == "ok", "first result")
             return expect_status(lambda: next(call), grpc.StatusCode.NOT_FOUND, "missing")
@@ -177,7 +177,7 @@ def main():
             lambda: rescorer.RescoreOne(request(adapter="slow"), timeout=0.5), grpc.StatusCode.DEADLINE_EXCEEDED))
 
         def cancel():
-            future = rescorer.RescoreOne.future(request(adapter="slow"), timeout=20)
+            future = rescorer.RescoreOne.future(request(adapter="slow"), timeout=120)
             time.sleep(0.3)
             expect(future.cancel(), "cancel() returned False")
             expect(future.cancelled(), "not cancelled")
@@ -185,7 +185,7 @@ def main():
         checks.run("cancel", cancel)
 
         def cancel_stream():
-            call = aggregator.WatchReport(metrics_pb2.ReportRequest(run_id="watch-0"), timeout=20)
+            call = aggregator.WatchReport(metrics_pb2.ReportRequest(run_id="watch-0"), timeout=120)
             seen = [next(call).records for _ in range(3)]
             expect(seen == [1, 2, 3], f"records {seen}")
             call.cancel()
@@ -193,50 +193,50 @@ def main():
         checks.run("cancel_stream", cancel_stream)
 
         checks.run("invalid_argument", lambda: expect_status(
-            lambda: rescorer.RescoreOne(request(adapter="invalid"), timeout=10), grpc.StatusCode.INVALID_ARGUMENT,
+            lambda: rescorer.RescoreOne(request(adapter="invalid"), timeout=60), grpc.StatusCode.INVALID_ARGUMENT,
             "invalid request"))
         checks.run("not_found", lambda: expect_status(
-            lambda: rescorer.UnloadAdapter(rescorer_pb2.UnloadAdapterRequest(name="nope"), timeout=10),
+            lambda: rescorer.UnloadAdapter(rescorer_pb2.UnloadAdapterRequest(name="nope"), timeout=60),
             grpc.StatusCode.NOT_FOUND, "nope"))
         checks.run("report_errors", lambda: expect_status(
-            lambda: aggregator.GetReport(metrics_pb2.ReportRequest(run_id="unknown-run"), timeout=10),
+            lambda: aggregator.GetReport(metrics_pb2.ReportRequest(run_id="unknown-run"), timeout=60),
             grpc.StatusCode.NOT_FOUND, "unknown-run"))
         checks.run("empty_load", lambda: expect_status(
-            lambda: rescorer.LoadAdapter(rescorer_pb2.LoadAdapterRequest(), timeout=10),
+            lambda: rescorer.LoadAdapter(rescorer_pb2.LoadAdapterRequest(), timeout=60),
             grpc.StatusCode.INVALID_ARGUMENT))
 
         def unimplemented():
             method = channel.unary_unary(f"/{RESCORER}/NoSuchMethod")
-            return expect_status(lambda: method(b"", timeout=10), grpc.StatusCode.UNIMPLEMENTED)
+            return expect_status(lambda: method(b"", timeout=60), grpc.StatusCode.UNIMPLEMENTED)
         checks.run("unimplemented", unimplemented)
 
         def list_adapters():
-            adapters = rescorer.ListAdapters(rescorer_pb2.ListAdaptersRequest(), timeout=10).adapters
+            adapters = rescorer.ListAdapters(rescorer_pb2.ListAdaptersRequest(), timeout=60).adapters
             expect([a.name for a in adapters] == ["base", "lora-r8"], f"adapters {adapters}")
             lora = adapters[1]
             expect(lora.rank == 8 and list(lora.target_modules) == ["attn.c_attn", "attn.c_proj"], "lora info")
             expect(lora.trainable_parameters == 12288, "parameters")
-            loaded = rescorer.LoadAdapter(rescorer_pb2.LoadAdapterRequest(name="x", path="/p"), timeout=10).adapter
+            loaded = rescorer.LoadAdapter(rescorer_pb2.LoadAdapterRequest(name="x", path="/p"), timeout=60).adapter
             expect(loaded.name == "x" and loaded.base_model_id == "/p", f"loaded {loaded}")
-            rescorer.UnloadAdapter(rescorer_pb2.UnloadAdapterRequest(name="lora-r8"), timeout=10)
+            rescorer.UnloadAdapter(rescorer_pb2.UnloadAdapterRequest(name="lora-r8"), timeout=60)
         checks.run("adapters", list_adapters)
 
         def health():
-            expect(check_health(health_pb2.HealthCheckRequest(service=""), timeout=10).status == Status.SERVING, "")
-            expect_status(lambda: check_health(health_pb2.HealthCheckRequest(service="nope"), timeout=10),
+            expect(check_health(health_pb2.HealthCheckRequest(service=""), timeout=60).status == Status.SERVING, "")
+            expect_status(lambda: check_health(health_pb2.HealthCheckRequest(service="nope"), timeout=60),
                           grpc.StatusCode.NOT_FOUND)
-            watch = watch_health(health_pb2.HealthCheckRequest(service=RESCORER), timeout=20)
+            watch = watch_health(health_pb2.HealthCheckRequest(service=RESCORER), timeout=120)
             seen = [next(watch).status]
-            rescorer.LoadAdapter(rescorer_pb2.LoadAdapterRequest(name="flip-health"), timeout=10)
+            rescorer.LoadAdapter(rescorer_pb2.LoadAdapterRequest(name="flip-health"), timeout=60)
             seen.append(next(watch).status)
-            status_now = check_health(health_pb2.HealthCheckRequest(service=RESCORER), timeout=10).status
-            rescorer.LoadAdapter(rescorer_pb2.LoadAdapterRequest(name="flip-health"), timeout=10)
+            status_now = check_health(health_pb2.HealthCheckRequest(service=RESCORER), timeout=60).status
+            rescorer.LoadAdapter(rescorer_pb2.LoadAdapterRequest(name="flip-health"), timeout=60)
             seen.append(next(watch).status)
             watch.cancel()
             expected = [Status.SERVING, Status.NOT_SERVING, Status.SERVING]
             expect(seen == expected, f"watched {seen}")
             expect(status_now == Status.NOT_SERVING, "check after flip")
-            unknown = watch_health(health_pb2.HealthCheckRequest(service="nope"), timeout=20)
+            unknown = watch_health(health_pb2.HealthCheckRequest(service="nope"), timeout=120)
             expect(next(unknown).status == Status.SERVICE_UNKNOWN, "watch of an unknown service")
             unknown.cancel()
         checks.run("health", health)

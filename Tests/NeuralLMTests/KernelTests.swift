@@ -146,5 +146,13 @@ struct KernelTests {
         #expect(throws: NeuralLMError.self) {
             try model.nextTokenLogProbabilities(TokenBatch(sequences: [[]]))
         }
+        #expect(throws: NeuralLMError(.invalidInput, "batch is empty")) {
+            var none: SeededGenerator? = nil
+            _ = try model.lossAndGradients(TokenBatch(sequences: []), dropout: &none)
+        }
+        // An empty request is answered, not an error.
+        #expect(try model.sentenceLogProbabilities([]).isEmpty)
+        #expect(try model.sentenceLogProbabilitiesSharingPrefixes([]).scores.isEmpty)
+        #expect(try model.nextTokenLogProbabilities(TokenBatch(sequences: [])).isEmpty)
     }
 }

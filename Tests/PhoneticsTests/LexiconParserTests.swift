@@ -64,12 +64,23 @@ struct LexiconParserTests {
     }
 
     @Test(
-        "the Debian CMU dictionary parses completely",
+        "the Debian CMU dictionary parses completely and yields real homophones and near-homophones",
         .enabled(if: FileManager.default.fileExists(atPath: Lexicon.pocketsphinxDictionaryPath)))
     func realDictionary() throws {
-        let lexicon = try Lexicon(contentsOfFile: Lexicon.pocketsphinxDictionaryPath)
+        let report = Lexicon.parseReport(
+            try String(contentsOfFile: Lexicon.pocketsphinxDictionaryPath, encoding: .utf8))
+        #expect(report.malformedLines.isEmpty)
+        let lexicon = report.lexicon
         #expect(lexicon.wordCount > 120_000)
         #expect(lexicon.pronunciations(of: "the").count >= 2)
         #expect(lexicon.pronunciations(of: "knight").map(\.phones).contains([.n, .ay, .t]))
+        let counts = WordFrequencies(counts: [
+            "there": 50, "their": 40, "they're": 10, "night": 30, "knight": 5, "bat": 5, "pat": 5, "sat": 5,
+        ])
+        let homophones = HomophoneIndex(lexicon: lexicon, frequencies: counts)
+        #expect(homophones.homophones(of: "there") == ["their", "they're"])
+        #expect(homophones.homophones(of: "knight") == ["night"])
+        let near = NearHomophoneIndex(lexicon: lexicon, frequencies: counts)
+        #expect(near.neighbors(of: "bat", within: 0.6).map(\.word) == ["pat", "sat"])
     }
 }

@@ -39,7 +39,7 @@ struct HealthServiceTests {
     func watch() async throws {
         let health = HealthService(statuses: ["svc": .serving])
         try await Self.withHealth(health) { client in
-            let seen = try await client.watch(service: "svc", options: .init(timeout: .seconds(20))) {
+            let seen = try await client.watch(service: "svc", options: .init(timeout: .seconds(120))) {
                 stream in
                 var iterator = stream.makeAsyncIterator()
                 var seen = [try #require(try await iterator.next()).status]
@@ -74,7 +74,7 @@ struct HealthServiceTests {
             try await withThrowingTaskGroup(of: [HealthCheckResponse.ServingStatus].self) { group in
                 for _ in 0..<8 {
                     group.addTask {
-                        try await client.watch(service: "svc", options: .init(timeout: .seconds(20))) {
+                        try await client.watch(service: "svc", options: .init(timeout: .seconds(120))) {
                             stream in
                             var iterator = stream.makeAsyncIterator()
                             var seen = [try #require(try await iterator.next()).status]

@@ -43,6 +43,47 @@ public enum TrainingDataFiles {
         return result
     }
 
+    /// Domain text, one sentence or paragraph per line, encoded by `encode` and framed BOS … EOS.
+    ///
+    /// A line longer than the context is cut into consecutive windows of `n_positions − 2`
+    /// tokens, each framed, so no text is dropped. Ids outside the model's vocabulary are an error
+    /// (the tokenizer does not belong to this model).
+    public static func readTextSequences(
+        _ url: URL, config: GPT2Config, encode: (String) throws -> [Int]
+    ) throws -> [[Int]] {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw AdaptationError(.ioFailure, "cannot read \(url.path): \(error.localizedDescription)")
+        }
+        let window = config.nPositions - 2
+        guard window >= 1 else {
+            throw AdaptationError(
+                .invalidConfiguration, "n_positions \(config.nPositions) leaves no room for text")
+        }
+        var result: [[Int]] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let sentence = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            if sentence.isEmpty { continue }
+            let tokens = try encode(sentence)
+            if let bad = tokens.first(where: { $0 < 0 || $0 >= config.vocabSize }) {
+                throw AdaptationError(
+                    .invalidData,
+                    "\(url.lastPathComponent):\(index + 1): token id \(bad) is outside the model's \(config.vocabSize)-token vocabulary"
+                )
+            }
+            for start in stride(from: 0, to: tokens.count, by: window) {
+                let chunk = tokens[start..<min(start + window, tokens.count)]
+                result.append([config.bosTokenId] + chunk + [config.eosTokenId])
+            }
+        }
+        guard !result.isEmpty else {
+            throw AdaptationError(.invalidData, "\(url.lastPathComponent) holds no text")
+        }
+        return result
+    }
+
     /// One line of an N-best JSONL file as far as training needs it.
     struct NBestLine: Decodable {
         struct Candidate: Decodable {

@@ -18,6 +18,8 @@ public struct ConditionReport: Sendable, Hashable, Codable {
     public var firstVersusSecondPass: MatchedPairsTest
     /// Oracle WER@k of the first-pass lists for the builder's k values.
     public var oracle: [OracleWER]
+    /// Oracle WER over whole lists (k = the longest list of the condition).
+    public var oracleWholeList: OracleWER
     /// Most frequent second-pass errors.
     public var secondPassErrors: ErrorAnalysis
 

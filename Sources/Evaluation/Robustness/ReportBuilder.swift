@@ -38,16 +38,18 @@ public struct ReportBuilder: Sendable {
         let intervals = try PairedBootstrap(settings: bootstrap).intervals(
             columns: columns,
             statistics: [
-                { ratio($0[0], $0[2]) },
-                { ratio($0[1], $0[2]) },
-                { t in relativeReduction(baseline: ratio(t[0], t[2]), system: ratio(t[1], t[2])) },
+                { wer($0[0], $0[2]) },
+                { wer($0[1], $0[2]) },
+                { t in relativeReduction(baseline: wer(t[0], t[2]), system: wer(t[1], t[2])) },
             ])
-        let oracle = try scorer.oracleWER(
+        let longest = selected.map(\.firstPassTexts.count).max() ?? 1
+        let oracleAll = try scorer.oracleWER(
             selected.map {
                 NBestTexts(
                     utteranceID: $0.utteranceID, reference: $0.reference, hypotheses: $0.firstPassTexts)
             },
-            ks: oracleKs)
+            ks: oracleKs + [longest])
+        let oracle = Array(oracleAll.dropLast())
         let errors = scorer.errorAnalysis(
             selected.map {
                 ScoringPair(utteranceID: $0.utteranceID, reference: $0.reference, hypothesis: $0.chosenText)
@@ -59,7 +61,7 @@ public struct ReportBuilder: Sendable {
             firstPassWER: intervals[0], secondPassWER: intervals[1], rescoringWERR: intervals[2],
             firstVersusSecondPass: try MatchedPairsTest(
                 errorsA: scored.map(\.firstPass.errors), errorsB: scored.map(\.secondPass.errors)),
-            oracle: oracle, secondPassErrors: errors)
+            oracle: oracle, oracleWholeList: oracleAll[oracleAll.count - 1], secondPassErrors: errors)
     }
 
     /// Robustness figures of `run` for each comparison.
@@ -84,6 +86,17 @@ public struct ReportBuilder: Sendable {
         return RobustnessReport(run: run, normalizer: normalizer, bootstrap: bootstrap, figures: figures)
     }
 
+    /// Robustness figures of `run` for every condition other than `cleanCondition`, with the
+    /// perturbation family inferred from each condition's name (see `PerturbationComparison`).
+    public func robustnessReport(
+        _ outcomes: OutcomeSet, run: String, cleanCondition: String = "clean"
+    ) throws -> RobustnessReport {
+        let comparisons = outcomes.conditions(run: run).filter { $0 != cleanCondition }.map {
+            PerturbationComparison(inferringFrom: $0, cleanCondition: cleanCondition)
+        }
+        return try robustnessReport(outcomes, run: run, comparisons: comparisons)
+    }
+
     /// Paired comparison of `systemRun` against `baselineRun` under `condition`.
     public func systemComparison(
         _ outcomes: OutcomeSet, baselineRun: String, systemRun: String, condition: String
@@ -105,10 +118,10 @@ public struct ReportBuilder: Sendable {
                 pairs.map { $0.0.referenceWords },
             ],
             statistics: [
-                { ratio($0[0], $0[2]) },
-                { ratio($0[1], $0[2]) },
-                { t in ratio(t[0], t[2]).flatMap { base in ratio(t[1], t[2]).map { $0 - base } } },
-                { t in relativeReduction(baseline: ratio(t[0], t[2]), system: ratio(t[1], t[2])) },
+                { wer($0[0], $0[2]) },
+                { wer($0[1], $0[2]) },
+                { t in wer(t[0], t[2]).flatMap { base in wer(t[1], t[2]).map { $0 - base } } },
+                { t in relativeReduction(baseline: wer(t[0], t[2]), system: wer(t[1], t[2])) },
             ])
         return SystemComparison(
             baselineRun: baselineRun, systemRun: systemRun, condition: condition,
@@ -140,11 +153,11 @@ public struct ReportBuilder: Sendable {
         let intervals = try PairedBootstrap(settings: bootstrap).intervals(
             columns: columns,
             statistics: [
-                { ratio($0[0], $0[4]) },
-                { ratio($0[1], $0[4]) },
-                { ratio($0[2], $0[4]) },
-                { ratio($0[3], $0[4]) },
-                { t in relativeChange(before: ratio(t[0], t[4]), after: ratio(t[1], t[4])) },
+                { wer($0[0], $0[4]) },
+                { wer($0[1], $0[4]) },
+                { wer($0[2], $0[4]) },
+                { wer($0[3], $0[4]) },
+                { t in relativeChange(before: wer(t[0], t[4]), after: wer(t[1], t[4])) },
                 { t in t[4] > 0 ? ratio(t[1] - t[0], t[3] - t[2]) : nil },
                 { $0[5] / utterances },
                 { $0[6] / utterances },

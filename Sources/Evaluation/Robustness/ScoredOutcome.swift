@@ -35,6 +35,12 @@ func ratio(_ numerator: Double, _ denominator: Double) -> Double? {
     denominator == 0 ? nil : numerator / denominator
 }
 
+/// WER from summed errors and reference words, with `ErrorCounts.wordErrorRate`'s N = 0 rule.
+@inline(__always)
+func wer(_ errors: Double, _ words: Double) -> Double? {
+    words == 0 ? (errors == 0 ? 0 : nil) : errors / words
+}
+
 /// Pairs outcomes of two sets by utterance ID (both sorted by ID), checking references agree.
 func matchByUtterance(
     _ left: [ScoredOutcome], _ right: [ScoredOutcome]

@@ -54,7 +54,7 @@ public struct PairedBootstrap: Sendable {
     private static func resampledTotals(rows: [Double], width: Int, count: Int, resamples: Int, seed: UInt64)
         -> [Double]
     {
-        var generator = SplitMix64(seed: seed)
+        var generator = ResamplingGenerator(seed: seed)
         var totals = [Double](repeating: 0, count: resamples * width)
         rows.withUnsafeBufferPointer { rows in
             totals.withUnsafeMutableBufferPointer { totals in

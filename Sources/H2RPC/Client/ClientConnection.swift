@@ -85,7 +85,7 @@ final class ClientConnection: HTTP2Connection {
                     error: RPCError(code: .deadlineExceeded, message: "The call's deadline was exceeded."))
             }
         }
-        flush()
+        scheduleFlush()
     }
 
     private func fail(
@@ -100,14 +100,14 @@ final class ClientConnection: HTTP2Connection {
     func sendMessage(handle: ClientStreamHandle, framed: [UInt8]) {
         guard let stream = streams[handle.streamID], !stream.isFinished, !stream.outboundEnded else { return }
         appendOutbound(stream, framed)
-        flush()
+        scheduleFlush()
     }
 
     /// Half-closes the request side.
     func endRequest(handle: ClientStreamHandle) {
         guard let stream = streams[handle.streamID], !stream.outboundEnded else { return }
         endOutbound(stream)
-        flush()
+        scheduleFlush()
     }
 
     /// Ends a call locally (cancellation or deadline) and resets its stream.

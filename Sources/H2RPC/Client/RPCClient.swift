@@ -175,7 +175,9 @@ public final class RPCClient: Sendable {
         deserializer: some MessageDeserializer<Response>,
         body: (ClientStreamSink, ResponseStream<Response>) async throws -> Result
     ) async throws -> Result {
-        try Task.checkCancellation()
+        if Task.isCancelled {
+            throw RPCError(code: .cancelled, message: "The call was cancelled before it started.")
+        }
         let headers = try requestHeaders(method, metadata: metadata, options: options)
         let connected = try await connection()
         let loop = connected.channel.eventLoop

@@ -33,6 +33,21 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGracePeriod: Duration = .seconds(10)
     /// When set, every call must carry `authorization: Bearer <token>` or gets `UNAUTHENTICATED`.
     public var bearerToken: String?
+    /// RST_STREAM frames a client may send per second before the connection is closed with
+    /// GOAWAY(ENHANCE_YOUR_CALM) (default 500): defends against "rapid reset" floods, where each
+    /// reset stream costs the server a handler start for almost nothing from the client.
+    public var maximumResetsPerSecond: Int = 500
+    /// Where handler tasks run (default: Swift's global concurrent executor).
+    public var handlerExecution: HandlerExecution = .concurrencyPool
+
+    /// Where handler tasks run.
+    public enum HandlerExecution: Sendable, Hashable {
+        /// Swift's global concurrent executor: right for handlers that compute or block.
+        case concurrencyPool
+        /// The connection's own event loop (a `TaskExecutor` preference): no thread hop per call,
+        /// for handlers that only await and do little work. A busy handler stalls the loop.
+        case connectionEventLoop
+    }
 
     /// The defaults above.
     public init() {}

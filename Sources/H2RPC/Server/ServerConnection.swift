@@ -51,6 +51,7 @@ final class ServerConnection: HTTP2Connection {
     override func sessionDidReceiveHeaders(streamID: Int32, endStream: Bool) {
         guard let stream = streams[streamID] else { return }
         if stream.headerCategory == NGHTTP2_HCAT_REQUEST {
+            stream.peerEndedStream = endStream
             startCall(stream)
         }
         stream.headerFields = []
@@ -145,36 +146,48 @@ final class ServerConnection: HTTP2Connection {
         let requests = RequestStream<[UInt8]>(queue: stream.inbound, decode: { $0 })
         let streamID = stream.streamID
         let tracker = self.tracker
-        tracker.callStarted()
         let maximumSendSize = limits.maximumSendMessageSize
         let gate = stream.gate
-        stream.handlerTask = Task {
-            var failure: RPCError?
-            var finalMessage: [UInt8]?
-            do {
-                if let response = try await handler.run(requests, sink, callContext) {
-                    guard response.count <= maximumSendSize else {
-                        throw RPCError(
-                            code: .resourceExhausted,
-                            message:
-                                "Response message of \(response.count) bytes exceeds the limit of \(maximumSendSize) bytes."
-                        )
+        let executor = taskExecutor(loop)
+        let launch: () -> Task<Void, Never> = {
+            tracker.callStarted()
+            return Task(executorPreference: executor) {
+                var failure: RPCError?
+                var finalMessage: [UInt8]?
+                do {
+                    if let response = try await handler.run(requests, sink, callContext) {
+                        guard response.count <= maximumSendSize else {
+                            throw RPCError(
+                                code: .resourceExhausted,
+                                message:
+                                    "Response message of \(response.count) bytes exceeds the limit of \(maximumSendSize) bytes."
+                            )
+                        }
+                        let framed = MessageFraming.frame(response)
+                        try gate.add(framed.count)
+                        finalMessage = framed
                     }
-                    let framed = MessageFraming.frame(response)
-                    try gate.add(framed.count)
-                    finalMessage = framed
+                } catch {
+                    failure = RPCError.from(error)
                 }
-            } catch {
-                failure = RPCError.from(error)
+                let trailing = box.trailing
+                let initial = box.takeInitial()
+                loop.execute {
+                    bound.value.finishCall(
+                        streamID: streamID, finalMessage: finalMessage, failure: failure, trailing: trailing,
+                        initial: initial)
+                }
+                tracker.callFinished()
             }
-            let trailing = box.trailing
-            let initial = box.takeInitial()
-            loop.execute {
-                bound.value.finishCall(
-                    streamID: streamID, finalMessage: finalMessage, failure: failure, trailing: trailing,
-                    initial: initial)
-            }
-            tracker.callFinished()
+        }
+        if stream.peerEndedStream
+            || !(handler.method.kind == .unary || handler.method.kind == .serverStreaming)
+        {
+            stream.handlerTask = launch()
+        } else {
+            // A single-request method starts when its request is complete, so the handler finds
+            // the message waiting instead of being woken once per frame.
+            stream.pendingLaunch = launch
         }
         if let timeoutDuration {
             stream.deadlineTimer = loop.scheduleTask(in: TimeAmount(timeoutDuration)) {
@@ -184,6 +197,16 @@ final class ServerConnection: HTTP2Connection {
     }
 
     private var cachedPeer: String?
+    private var eventLoopExecutor: EventLoopTaskExecutor?
+
+    /// The executor handler tasks prefer: `nil` (global) or this connection's event loop.
+    private func taskExecutor(_ loop: any EventLoop) -> (any TaskExecutor)? {
+        guard configuration.handlerExecution == .connectionEventLoop else { return nil }
+        if let eventLoopExecutor { return eventLoopExecutor }
+        let executor = EventLoopTaskExecutor(eventLoop: loop)
+        eventLoopExecutor = executor
+        return executor
+    }
 
     /// The client's address, formatted once per connection rather than once per call.
     private func peerDescription(_ context: ChannelHandlerContext) -> String {
@@ -228,7 +251,7 @@ final class ServerConnection: HTTP2Connection {
             }
         }
         appendOutbound(stream, framed)
-        flush()
+        scheduleFlush()
     }
 
     /// Ends a call with its status: trailers after the body, or Trailers-Only if nothing was sent.
@@ -274,7 +297,7 @@ final class ServerConnection: HTTP2Connection {
                 headers: Self.responseHeaders + initialFields + statusFields + trailerFields,
                 hasBody: false)
         }
-        flush()
+        scheduleFlush()
     }
 
     /// Rejects a call before any handler runs, with a Trailers-Only response.
@@ -324,7 +347,16 @@ final class ServerConnection: HTTP2Connection {
 
     // MARK: Failures, deadlines, cancellation
 
+    override func inboundDidEnd(_ stream: HTTP2StreamState) {
+        super.inboundDidEnd(stream)
+        if let launch = stream.pendingLaunch {
+            stream.pendingLaunch = nil
+            stream.handlerTask = launch()
+        }
+    }
+
     override func inboundFailed(_ stream: HTTP2StreamState, error: RPCError) {
+        stream.pendingLaunch = nil
         super.inboundFailed(stream, error: error)
         // The handler may be blocked writing; it learns the status when its task is cancelled.
         stream.handlerTask?.cancel()
@@ -334,6 +366,7 @@ final class ServerConnection: HTTP2Connection {
 
     func deadlineExpired(streamID: Int32) {
         guard let stream = streams[streamID], !stream.isFinished else { return }
+        stream.pendingLaunch = nil
         stream.handlerTask?.cancel()
         let error = RPCError(code: .deadlineExceeded, message: "The call's deadline was exceeded.")
         stream.gate.close(error)
@@ -350,6 +383,7 @@ final class ServerConnection: HTTP2Connection {
     }
 
     override func streamWillBeRemoved(_ stream: HTTP2StreamState, reason: RPCError) {
+        stream.pendingLaunch = nil
         if !stream.isFinished {
             stream.handlerTask?.cancel()
         }
@@ -357,6 +391,32 @@ final class ServerConnection: HTTP2Connection {
         // While draining, nghttp2 stops wanting to read once the last stream is gone (GOAWAY was
         // sent); `flush` then closes the connection after writing what is pending.
         if isDraining && streams.isEmpty { flush() }
+    }
+
+    // MARK: Abuse
+
+    private var resetWindowStart = NIODeadline.now()
+    private var resetsInWindow = 0
+
+    override func sessionDidReceiveReset(streamID: Int32) {
+        let now = NIODeadline.now()
+        if now - resetWindowStart >= .seconds(1) {
+            resetWindowStart = now
+            resetsInWindow = 0
+        }
+        resetsInWindow += 1
+        guard resetsInWindow > configuration.maximumResetsPerSecond, !isDraining else { return }
+        logger.warning(
+            "client resets streams too fast; closing the connection",
+            metadata: ["resets_per_second": "\(resetsInWindow)"])
+        isDraining = true
+        for stream in streams.values {
+            stream.pendingLaunch = nil
+            stream.handlerTask?.cancel()
+        }
+        // GOAWAY(ENHANCE_YOUR_CALM); the connection closes as soon as it is written.
+        session.terminateSession(errorCode: NGHTTP2_ENHANCE_YOUR_CALM)
+        flush()
     }
 
     // MARK: Graceful shutdown

@@ -156,6 +156,23 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
 
     // MARK: Output
 
+    private var isFlushScheduled = false
+
+    /// Flushes once after the event-loop tasks already queued have run.
+    ///
+    /// Work arriving from handler tasks uses this instead of `flush()`: when many calls finish at
+    /// once their frames leave in one write instead of one syscall each.
+    func scheduleFlush() {
+        guard !isFlushScheduled, !isClosed, let loop = eventLoop else { return }
+        isFlushScheduled = true
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        loop.execute {
+            let connection = bound.value
+            connection.isFlushScheduled = false
+            connection.flush()
+        }
+    }
+
     /// Drains nghttp2's pending output into the channel while the channel is writable.
     func flush() {
         guard !isClosed, let context else { return }
@@ -221,7 +238,7 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
     func credit(streamID: Int32, byteCount: Int) {
         guard !isClosed else { return }
         session.consume(streamID: streamID, byteCount: byteCount)
-        flush()
+        scheduleFlush()
     }
 
     /// Makes a credit callback that hops to this connection's event loop.
@@ -382,6 +399,7 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
 
     func sessionDidReceiveHeaders(streamID: Int32, endStream: Bool) {}
     func sessionDidReceiveGoAway(lastStreamID: Int32, errorCode: UInt32) {}
+    func sessionDidReceiveReset(streamID: Int32) {}
 
     /// The inbound side ended cleanly.
     func inboundDidEnd(_ stream: HTTP2StreamState) {

@@ -40,6 +40,8 @@ final class HTTP2StreamState {
 
     /// Server: the task running the handler, cancelled when the stream dies.
     var handlerTask: Task<Void, Never>?
+    /// Server: starts the handler of a single-request method once its request is complete.
+    var pendingLaunch: (() -> Task<Void, Never>)?
     /// The deadline timer, cancelled when the stream closes.
     var deadlineTimer: Scheduled<Void>?
     /// Client: response state shared with the calling task.

@@ -53,6 +53,8 @@ enum NGHTTP2Callbacks {
             if endStream { delegate.sessionDidReceiveEndOfData(streamID: header.stream_id) }
         case NGHTTP2_PING.rawValue:
             if header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0 { delegate.sessionDidReceivePingAck() }
+        case NGHTTP2_RST_STREAM.rawValue:
+            delegate.sessionDidReceiveReset(streamID: header.stream_id)
         case NGHTTP2_GOAWAY.rawValue:
             delegate.sessionDidReceiveGoAway(
                 lastStreamID: frame.pointee.goaway.last_stream_id, errorCode: frame.pointee.goaway.error_code)

@@ -21,6 +21,8 @@ protocol NGHTTP2SessionDelegate: AnyObject {
     func sessionDidSendEndStream(streamID: Int32)
     /// A PING acknowledgement arrived.
     func sessionDidReceivePingAck()
+    /// The peer reset a stream (RST_STREAM received).
+    func sessionDidReceiveReset(streamID: Int32)
     /// The peer sent GOAWAY.
     func sessionDidReceiveGoAway(lastStreamID: Int32, errorCode: UInt32)
     /// nghttp2 wants up to `buffer.count` bytes of the stream's body.
@@ -60,7 +62,10 @@ final class NGHTTP2Session {
     }
 
     private(set) var session: OpaquePointer?
-    weak var delegate: (any NGHTTP2SessionDelegate)?
+    /// The connection that owns this session. `unowned(unsafe)`: the owner outlives the session
+    /// (it holds it strongly and deletes it in `terminate`/deinit), and a weak load on every
+    /// nghttp2 callback showed up in profiles.
+    unowned(unsafe) var delegate: (any NGHTTP2SessionDelegate)?
     let role: Role
 
     /// Creates the session; throws when nghttp2 cannot allocate it.
@@ -215,6 +220,13 @@ final class NGHTTP2Session {
         var bytes = Array(debug.utf8)
         _ = nghttp2_submit_goaway(
             session, UInt8(NGHTTP2_FLAG_NONE.rawValue), last, errorCode.rawValue, &bytes, bytes.count)
+    }
+
+    /// Sends GOAWAY with `errorCode` and makes nghttp2 stop reading: once the GOAWAY is written
+    /// the session wants neither input nor output, so the owner closes the connection.
+    func terminateSession(errorCode: nghttp2_error_code) {
+        guard let session else { return }
+        _ = nghttp2_session_terminate_session(session, errorCode.rawValue)
     }
 
     /// Ends all work: no more callbacks after this.

@@ -30,7 +30,7 @@ extension GPT2Model {
             }
             normalized[key] = tensor
         }
-        var model = try GPT2Model(config: config, seed: 0)
+        var model = try GPT2Model(config: config, seed: nil)
         let expected = Dictionary(uniqueKeysWithValues: model.parameterShapes.map { ($0.name, $0.shape) })
         if let unexpected = normalized.keys.sorted().first(where: { expected[$0] == nil }) {
             throw NeuralLMError(.tensorMismatch, "unexpected tensor \(unexpected)")

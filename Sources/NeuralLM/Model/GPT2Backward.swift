@@ -24,6 +24,7 @@ extension GPT2Model {
         _ batch: TokenBatch, normalizer: Int? = nil, dropout: inout SeededGenerator?
     ) throws -> LossAndGradients {
         try validate(sequences: batch.sequences)
+        if batch.sequences.isEmpty { throw NeuralLMError(.invalidInput, "batch is empty") }
         if let short = batch.sequences.firstIndex(where: { $0.count < 2 }) {
             throw NeuralLMError(
                 .invalidInput, "sequence \(short) has fewer than two tokens, nothing to predict")
@@ -81,7 +82,7 @@ extension GPT2Model {
         var lossSum = 0.0
         var gradHidden = Tensor(zeros: hidden.shape)
         var gradEmbedding = Tensor(zeros: embeddingsRequireGrad ? tokenEmbedding.shape : [0])
-        var logits = [Float](repeating: 0, count: Self.headChunkRows * v)
+        var logits = [Float](repeating: 0, count: min(Self.headChunkRows, hidden.rows) * v)
         var start = 0
         while start < hidden.rows {
             let count = min(Self.headChunkRows, hidden.rows - start)

@@ -43,16 +43,24 @@ public struct GPT2Model: Sendable {
     /// A model with GPT-2's initialisation: normal(0, initializer_range) weights, zero biases,
     /// unit LayerNorm scales, and residual projections scaled by 1/√(2·n_layer).
     public init(config: GPT2Config, seed: UInt64) throws {
+        try self.init(config: config, seed: Optional(seed))
+    }
+
+    /// GPT-2 initialisation from `seed`, or all-zero weights (unit LayerNorm scales) when `nil`,
+    /// which loading uses to avoid drawing random numbers it would overwrite.
+    init(config: GPT2Config, seed: UInt64?) throws {
         try config.validate()
         self.config = config
-        var rng = SeededGenerator(seed: seed)
+        var rng = SeededGenerator(seed: seed ?? 0)
         let c = config.nEmbd
         let std = config.initializerRange
         let projectionStd = std / (2 * Float(config.nLayer)).squareRoot()
         func normal(_ shape: [Int], _ sigma: Float) -> Tensor {
             let count = shape.reduce(1, *)
             var values = [Float](repeating: 0, count: count)
-            for i in 0..<count { values[i] = rng.nextNormal() * sigma }
+            if seed != nil {
+                for i in 0..<count { values[i] = rng.nextNormal() * sigma }
+            }
             return Tensor(shape: shape, storage: values)
         }
         func linear(_ input: Int, _ output: Int, _ sigma: Float) -> Linear {

@@ -2,12 +2,14 @@ import Foundation
 
 /// Inference entry points: next-token log-probabilities and sentence scores.
 extension GPT2Model {
-    /// Rows of the LM head computed at once; bounds the logits buffer to rows × vocab floats.
-    static let headChunkRows = 256
+    /// Rows of the LM head computed at once; bounds the logits buffer to rows × vocab floats (24 MB
+    /// at vocab 6000) while keeping the head's matrix products large enough to run near the sgemm peak.
+    static let headChunkRows = 1024
 
     /// Full log-softmax distributions `[length, vocab]` after every position of every sequence.
     public func logProbabilityDistributions(_ batch: TokenBatch) throws -> [Tensor] {
         try validate(sequences: batch.sequences)
+        if batch.sequences.isEmpty { return [] }
         var rng: SeededGenerator? = nil
         let hidden = trunk(sequences: batch.sequences, dropout: &rng).hidden
         var logits = logits(hidden: hidden)
@@ -36,6 +38,7 @@ extension GPT2Model {
     /// log p(x_{t+1} | x_{≤t}) for t = 0 ..< length−1 of every sequence.
     public func nextTokenLogProbabilities(_ batch: TokenBatch) throws -> [[Float]] {
         try validate(sequences: batch.sequences)
+        if batch.sequences.isEmpty { return [] }
         var rng: SeededGenerator? = nil
         let hidden = trunk(sequences: batch.sequences, dropout: &rng).hidden
         var targets: [Int?] = []
@@ -59,6 +62,7 @@ extension GPT2Model {
     public func sentenceLogProbabilities(_ sentences: [[Int]]) throws -> [Float] {
         let inputs = sentences.map { [config.bosTokenId] + $0 }
         try validate(sequences: inputs)
+        if inputs.isEmpty { return [] }
         var rng: SeededGenerator? = nil
         let hidden = trunk(sequences: inputs, dropout: &rng).hidden
         var targets: [[Int]] = []
@@ -91,7 +95,7 @@ extension GPT2Model {
         let c = config.nEmbd
         let v = config.vocabSize
         var result = [[Float]](repeating: [], count: hidden.rows)
-        var logits = [Float](repeating: 0, count: Self.headChunkRows * v)
+        var logits = [Float](repeating: 0, count: min(Self.headChunkRows, hidden.rows) * v)
         var start = 0
         while start < hidden.rows {
             let count = min(Self.headChunkRows, hidden.rows - start)

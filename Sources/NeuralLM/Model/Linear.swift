@@ -48,6 +48,9 @@ public struct Linear: Sendable {
         }
         if let routing {
             for (range, name) in routing.assignments {
+                precondition(
+                    range.lowerBound >= 0 && range.upperBound <= rows,
+                    "routing rows \(range) outside 0..<\(rows)")
                 guard let routed = adapters[name], !range.isEmpty else { continue }
                 let slice = Tensor(
                     shape: [range.count, inFeatures],

@@ -20,6 +20,7 @@ extension GPT2Model {
         let inputs = sentences.map { [config.bosTokenId] + $0 }
         try validate(sequences: inputs)
         _ = try adapterGroups(adapters, count: sentences.count)
+        if inputs.isEmpty { return [] }
         var assignments: [(rows: Range<Int>, adapter: String)] = []
         var row = 0
         for (input, name) in zip(inputs, adapters) {

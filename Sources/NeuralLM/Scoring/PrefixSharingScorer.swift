@@ -27,6 +27,9 @@ extension GPT2Model {
         let inputs = sentences.map { [config.bosTokenId] + $0 }
         try validate(sequences: inputs)
         let groupNames = try adapterGroups(adapters, count: sentences.count)
+        if inputs.isEmpty {
+            return ([], PrefixSharingStatistics(computedPositions: 0, totalPositions: 0, waves: 0))
+        }
         let trie = PrefixTrie(sequences: inputs, groups: groupNames?.groups)
         let nodes = trie.nodes
         var caches = [KeyValueCache?](repeating: nil, count: nodes.count)

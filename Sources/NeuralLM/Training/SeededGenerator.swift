@@ -5,8 +5,14 @@ import Foundation
 /// Our own generator (not `SystemRandomNumberGenerator`) so initialisation, dropout masks and
 /// data shuffling repeat exactly across runs and platforms, and its state can be checkpointed.
 public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatable {
-    /// The four 64-bit words of xoshiro256** state.
-    public private(set) var state: [UInt64]
+    // Four stored words rather than an array: `next()` runs once per dropout element.
+    private var s0: UInt64
+    private var s1: UInt64
+    private var s2: UInt64
+    private var s3: UInt64
+
+    /// The four 64-bit words of xoshiro256** state (for checkpoints).
+    public var state: [UInt64] { [s0, s1, s2, s3] }
 
     /// Expands a 64-bit seed into full state with SplitMix64.
     public init(seed: UInt64) {
@@ -19,7 +25,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             words.append(z ^ (z >> 31))
         }
-        state = words
+        (s0, s1, s2, s3) = (words[0], words[1], words[2], words[3])
     }
 
     /// Restores a checkpointed state.
@@ -27,21 +33,23 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
         guard state.count == 4, state.contains(where: { $0 != 0 }) else {
             throw NeuralLMError(.invalidInput, "generator state must be four words, not all zero")
         }
-        self.state = state
+        (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
     }
 
+    @inline(__always)
     public mutating func next() -> UInt64 {
-        let result = rotate(state[1] &* 5, 7) &* 9
-        let t = state[1] << 17
-        state[2] ^= state[0]
-        state[3] ^= state[1]
-        state[1] ^= state[2]
-        state[0] ^= state[3]
-        state[2] ^= t
-        state[3] = rotate(state[3], 45)
+        let result = rotate(s1 &* 5, 7) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = rotate(s3, 45)
         return result
     }
 
+    @inline(__always)
     private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
     /// Uniform Float in [0, 1) from the top 24 bits.

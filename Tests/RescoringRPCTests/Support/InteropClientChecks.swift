@@ -85,7 +85,7 @@ struct InteropClientChecks {
         metadata.add("x-echo-data-bin", binary: binary)
         metadata.add("x-ignored", "no")
         let response = try await rescorer.rescoreOneWithMetadata(
-            request, metadata: metadata, options: .init(timeout: .seconds(10)))
+            request, metadata: metadata, options: .init(timeout: .seconds(60)))
         expectReversed(response.message, request)
         #expect(response.metadata.firstString("x-echo-text") == "hello interop")
         #expect(response.metadata.firstBinary("x-echo-data-bin") == binary)
@@ -101,7 +101,7 @@ struct InteropClientChecks {
 
     func serverStreaming() async throws {
         let records = try await aggregator.watchReport(
-            ReportRequest(runID: "watch-3"), options: .init(timeout: .seconds(10))
+            ReportRequest(runID: "watch-3"), options: .init(timeout: .seconds(60))
         ) {
             stream in
             var records: [UInt64] = []
@@ -115,7 +115,7 @@ struct InteropClientChecks {
     }
 
     func clientStreaming() async throws {
-        let summary = try await aggregator.record(options: .init(timeout: .seconds(10))) { writer in
+        let summary = try await aggregator.record(options: .init(timeout: .seconds(60))) { writer in
             for utterance in ["u1", "u2", "u1"] {
                 try await writer.write(
                     EvaluationRecord(
@@ -134,7 +134,7 @@ struct InteropClientChecks {
 
     func bidirectional() async throws {
         let requests = (0..<5).map { Self.request(utterance: "u\($0)", count: $0 + 1, sequence: UInt64($0)) }
-        let results = try await rescorer.rescore(options: .init(timeout: .seconds(10))) { writer, results in
+        let results = try await rescorer.rescore(options: .init(timeout: .seconds(60))) { writer, results in
             try await writer.write(contentsOf: requests)
             writer.finish()
             var collected: [RescoreResult] = []
@@ -146,7 +146,7 @@ struct InteropClientChecks {
     }
 
     func bidirectionalPingPong() async throws {
-        try await rescorer.rescore(options: .init(timeout: .seconds(10))) { writer, results in
+        try await rescorer.rescore(options: .init(timeout: .seconds(60))) { writer, results in
             var iterator = results.makeAsyncIterator()
             for index in 0..<4 {
                 let request = Self.request(utterance: "pp\(index)", sequence: UInt64(index))
@@ -161,7 +161,7 @@ struct InteropClientChecks {
 
     func bidirectionalError() async throws {
         await expectStatus(.notFound, containing: "missing") {
-            try await rescorer.rescore(options: .init(timeout: .seconds(10))) { writer, results in
+            try await rescorer.rescore(options: .init(timeout: .seconds(60))) { writer, results in
                 var iterator = results.makeAsyncIterator()
                 try await writer.write(Self.request(utterance: "ok", sequence: 0))
                 let first = try await iterator.next()

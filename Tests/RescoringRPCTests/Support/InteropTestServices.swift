@@ -15,7 +15,7 @@ final class CancellationLog: Sendable {
     var cancelled: [String] { methods.withLock { $0 } }
 
     /// Waits (generously, polling) until `method` was cancelled at least `count` times.
-    func waitFor(_ method: String, count: Int = 1, timeout: Duration = .seconds(10)) async -> Bool {
+    func waitFor(_ method: String, count: Int = 1, timeout: Duration = .seconds(60)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if cancelled.filter({ $0 == method }).count >= count { return true }

@@ -25,7 +25,7 @@ final class PythonInteropServer: Sendable {
     }
 
     /// Waits (polling, generously) until the server reported `event` at least `count` times.
-    func waitForEvent(_ event: String, count: Int = 1, timeout: Duration = .seconds(10)) async -> Bool {
+    func waitForEvent(_ event: String, count: Int = 1, timeout: Duration = .seconds(60)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if events.filter({ $0 == event }).count >= count { return true }

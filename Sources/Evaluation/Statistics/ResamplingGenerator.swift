@@ -1,8 +1,10 @@
-/// SplitMix64, a small seeded generator: the bootstrap must replay exactly from its seed.
+/// The bootstrap's seeded generator: SplitMix64 plus unbiased bounded draws.
 ///
-/// `SystemRandomNumberGenerator` cannot be seeded; SplitMix64 passes BigCrush, is one add and
-/// three multiply-xorshifts per draw, and is the same on every platform.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+/// The bootstrap must replay exactly from its seed, which `SystemRandomNumberGenerator` cannot;
+/// SplitMix64 passes BigCrush, is one add and three multiply-xorshifts per draw, and is the same
+/// on every platform. (Named for its job, not its algorithm, so it does not clash with
+/// `Phonetics.SplitMix64` in modules importing both.)
+public struct ResamplingGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }

@@ -1,0 +1,174 @@
+import ArgumentParser
+import Evaluation
+import FirstPass
+import Foundation
+import H2RPC
+import Logging
+import NBest
+import NeuralLM
+import RescorerServer
+import Rescoring
+import RescoringMessages
+import RescoringRPC
+
+/// `secondpass demo`: the local end-to-end run on the shipped base model.
+///
+/// A rescorer server (frozen GPT-2 base model behind the gRPC `Rescorer` service and the health
+/// service) starts on loopback; a client plays the first pass, streaming simulated partial and
+/// final N-best lists for held-out Austen sentences over one bidirectional `Rescore` stream;
+/// the final results are scored against the references (first-pass vs rescored WER, WERR with a
+/// paired-bootstrap interval, oracle WER), and the server shuts down gracefully.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the local end-to-end demo: simulated first pass → gRPC rescorer → WER report.")
+
+    @Option(help: "Base model directory (config.json, model.safetensors, tokenizer.json).")
+    var model: String = "Models/base"
+
+    @Option(help: "Reference sentences, one per line (default: the reserved Austen test region).")
+    var text: String = "Data/austen/test.txt"
+
+    @Option(help: "How many sentences to stream (the first N of the file with 4 to 24 words).")
+    var utterances: Int = 60
+
+    @Option(
+        name: .customLong("fusion-lm-weight"),
+        help: "Weight of the rescoring LM's log-probability in the fused score.")
+    var fusionLMWeight: Double = 0.5
+
+    @Option(
+        name: .customLong("fusion-length-bonus"),
+        help: "Bonus per word in the fused score (offsets the LM's preference for short hypotheses).")
+    var fusionLengthBonus: Double = 0
+
+    @OptionGroup var simulator: SimulatorOptions
+    @OptionGroup var phonetics: PhoneticModelOptions
+
+    func run() async throws {
+        var logger = Logger(label: "secondpass.demo")
+        logger.logLevel = .warning
+
+        let references = try demoSentences()
+        let engine = try loadEngine()
+        print("model: \(engine.modelID)")
+        let confusion = try phonetics.loadModel(
+            fallbackText: references.joined(separator: "\n"), parameters: simulator.parameters)
+        let firstPass = try NBestSimulator(
+            model: confusion, parameters: simulator.parameters, seed: simulator.seed)
+
+        var router = RPCRouter()
+        router.register(HealthService())
+        router.register(LanguageModelRescorer(engine: engine, replicaID: "demo-0"))
+        let server = RPCServer(router: router, logger: logger)
+
+        let outcomes = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            let address = try await server.listeningAddress()
+            print("rescorer listening on \(address); streaming \(references.count) utterances")
+            do {
+                let outcomes = try await withRPCClient(host: address.host, port: address.port, logger: logger)
+                {
+                    try await streamUtterances(references, firstPass: firstPass, client: RescorerClient($0))
+                }
+                server.beginGracefulShutdown(gracePeriod: .seconds(5))
+                try await group.waitForAll()
+                return outcomes
+            } catch {
+                server.beginGracefulShutdown(gracePeriod: .zero)
+                try? await group.waitForAll()
+                throw error
+            }
+        }
+        try report(outcomes)
+    }
+
+    /// The references of the demo: short enough for the model's context, long enough to matter.
+    private func demoSentences() throws -> [String] {
+        guard let contents = try? String(contentsOfFile: text, encoding: .utf8) else {
+            throw ValidationError("cannot read \(text); run Scripts/prepare-data first (Scripts/demo does)")
+        }
+        let sentences = contents.split(separator: "\n").map(String.init).filter {
+            (4...24).contains($0.split(separator: " ").count)
+        }
+        guard !sentences.isEmpty else { throw ValidationError("\(text) holds no sentence of 4 to 24 words") }
+        return Array(sentences.prefix(utterances))
+    }
+
+    private func loadEngine() throws -> RescoringEngine {
+        let directory = URL(fileURLWithPath: model)
+        let gpt2 = try GPT2Model(huggingFaceDirectory: directory)
+        let tokenizer = try TokenizerFile.read(from: directory.appendingPathComponent("tokenizer.json"))
+        let parameters = gpt2.parameterCount
+        return RescoringEngine(
+            model: gpt2, tokenizer: tokenizer,
+            modelID: "\(directory.lastPathComponent) (gpt2, \(parameters) parameters)",
+            defaultFusion: ScoreFusion(
+                firstPassWeight: 1, lmWeight: fusionLMWeight, lengthBonus: fusionLengthBonus))
+    }
+
+    /// Streams every utterance's partials and final list on one bidirectional call.
+    private func streamUtterances(
+        _ references: [String], firstPass: NBestSimulator, client: RescorerClient
+    ) async throws -> [UtteranceOutcome] {
+        var finals: [String: (record: NBestRecord, list: NBestList)] = [:]
+        var requests: [RescoreRequest] = []
+        var sequence: UInt64 = 0
+        for (index, reference) in references.enumerated() {
+            let id = String(format: "austen-test-%04d", index + 1)
+            let stream = firstPass.stream(
+                reference: reference, utteranceID: id, sessionID: "demo", firstSequenceNumber: sequence)
+            sequence += UInt64(stream.lists.count)
+            for list in stream.lists {
+                requests.append(RescoreRequest(nbest: NBestListMessage(list)))
+                if list.kind == .final {
+                    finals[id] = (NBestRecord(reference: stream.reference, list: list), list)
+                }
+            }
+        }
+        let started = ContinuousClock.now
+        let results = try await client.rescore { writer, responses in
+            try await withThrowingTaskGroup(of: [RescoreResult].self) { group in
+                group.addTask {
+                    var received: [RescoreResult] = []
+                    for try await result in responses { received.append(result) }
+                    return received
+                }
+                try await writer.write(contentsOf: requests)
+                writer.finish()
+                return try await group.next() ?? []
+            }
+        }
+        let elapsed = ContinuousClock.now - started
+        let partials = results.filter { $0.kind == .partial }.count
+        let compute = results.reduce(UInt64(0)) { $0 + $1.computeTimeMicroseconds }
+        print(
+            "received \(results.count) results (\(partials) partial, \(results.count - partials) final) in \(elapsed);"
+                + " LM compute \(compute / 1000) ms")
+        guard results.count == requests.count else {
+            throw ValidationError("sent \(requests.count) requests but received \(results.count) results")
+        }
+        return results.filter { $0.kind == .final }.compactMap { result in
+            guard let final = finals[result.utteranceID] else { return nil }
+            let chosen = result.hypotheses.first
+            return UtteranceOutcome(
+                run: "demo", condition: "clean", utteranceID: result.utteranceID,
+                reference: final.record.reference, firstPassTexts: final.list.hypotheses.map(\.text),
+                chosenIndex: Int(result.chosenIndex), chosenText: chosen?.text ?? "")
+        }
+    }
+
+    private func report(_ outcomes: [UtteranceOutcome]) throws {
+        let set = try OutcomeSet(outcomes)
+        let report = try ReportBuilder().conditionReport(set, run: "demo", condition: "clean")
+        print("")
+        print(MarkdownReportRenderer().render(conditions: [report]))
+        let changed = outcomes.filter { $0.chosenIndex != $0.firstPassBestIndex }.prefix(3)
+        for outcome in changed {
+            print("- \(outcome.utteranceID)")
+            print("    reference:  \(outcome.reference)")
+            print("    first pass: \(outcome.firstPassTexts[outcome.firstPassBestIndex])")
+            print("    rescored:   \(outcome.chosenText)")
+        }
+    }
+}
