@@ -102,7 +102,9 @@ let package = Package(
         .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "NBest"]),
         .testTarget(name: "FirstPassTests", dependencies: ["FirstPass"]),
-        .testTarget(name: "AdaptationTests", dependencies: ["Adaptation", "NeuralLM", "NBest", "Rescoring"]),
+        .testTarget(
+            name: "AdaptationTests", dependencies: ["Adaptation", "NeuralLM", "NBest", "Rescoring"],
+            exclude: ["Python"]),
         .testTarget(
             name: "RescoringTests",
             dependencies: [
