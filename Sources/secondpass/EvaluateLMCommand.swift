@@ -21,6 +21,12 @@ struct EvaluateLMCommand: ParsableCommand {
     @Option(help: "Sentences per forward pass.")
     var batchSize: Int = 64
 
+    func validate() throws {
+        guard batchSize >= 1 else {
+            throw ValidationError("--batch-size must be at least 1, got \(batchSize)")
+        }
+    }
+
     func run() throws {
         let directory = URL(fileURLWithPath: model)
         let network = try GPT2Model(huggingFaceDirectory: directory)

@@ -60,6 +60,26 @@ struct PretrainCommand: ParsableCommand {
     )
     var export: String?
 
+    func validate() throws {
+        let positive: [(String, Int)] = [
+            ("--embedding-size", embeddingSize), ("--layers", layers), ("--heads", heads),
+            ("--batch-size", batchSize), ("--steps", steps), ("--log-every", logEvery),
+            ("--eval-every", evalEvery), ("--checkpoint-every", checkpointEvery),
+        ]
+        for (flag, value) in positive where value < 1 {
+            throw ValidationError("\(flag) must be at least 1, got \(value)")
+        }
+        guard sequenceLength >= 2 else { throw ValidationError("--sequence-length must be at least 2") }
+        guard warmupSteps >= 0 else { throw ValidationError("--warmup-steps must not be negative") }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw ValidationError("--learning-rate must be positive")
+        }
+        guard (0..<1).contains(dropout) else { throw ValidationError("--dropout must be in [0, 1)") }
+        if let maxStepsThisRun, maxStepsThisRun < 1 {
+            throw ValidationError("--max-steps-this-run must be at least 1")
+        }
+    }
+
     func run() throws {
         let tokenizer = try TokenizerFile.read(from: URL(fileURLWithPath: self.tokenizer))
         guard let bos = tokenizer.id(of: .bos), let eos = tokenizer.id(of: .eos) else {

@@ -133,3 +133,25 @@ struct PretrainResumeTests {
         #expect(state.step >= 3)
     }
 }
+
+/// Flag validation: bad values are refused before any work, never a crash.
+@Suite("Pretraining flags")
+struct PretrainFlagTests {
+    @Test(
+        "Out-of-range flags are rejected",
+        arguments: [
+            ["--log-every", "0"], ["--eval-every", "0"], ["--checkpoint-every", "-1"], ["--steps", "0"],
+            ["--batch-size", "0"], ["--sequence-length", "1"], ["--learning-rate", "0"], ["--dropout", "1"],
+            ["--max-steps-this-run", "0"],
+        ])
+    func rejected(arguments: [String]) {
+        #expect(throws: (any Error).self) { try PretrainCommand.parse(arguments) }
+    }
+
+    @Test("evaluate-lm refuses a zero batch size")
+    func evaluateBatchSize() {
+        #expect(throws: (any Error).self) {
+            try EvaluateLMCommand.parse(["--text", "x.txt", "--batch-size", "0"])
+        }
+    }
+}
