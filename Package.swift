@@ -80,8 +80,11 @@ let package = Package(
             ]),
 
         // MARK: Tests
+        /// One way for every test target to find the package root and run the Python peers.
+        .target(name: "SecondPassTestSupport", path: "Tests/Support"),
         .testTarget(name: "NBestTests", dependencies: ["NBest"]),
-        .testTarget(name: "RescoringMessagesTests", dependencies: ["RescoringMessages"]),
+        .testTarget(
+            name: "RescoringMessagesTests", dependencies: ["SecondPassTestSupport", "RescoringMessages"]),
         .testTarget(
             name: "H2RPCTests",
             dependencies: [
@@ -91,19 +94,22 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
-        .testTarget(name: "NeuralLMTests", dependencies: ["NeuralLM"], exclude: ["Python"]),
+        .testTarget(
+            name: "NeuralLMTests", dependencies: ["SecondPassTestSupport", "NeuralLM"], exclude: ["Python"]),
         .testTarget(
             name: "RescoringRPCTests",
             dependencies: [
+                "SecondPassTestSupport",
                 "RescoringRPC", "H2RPC", "RescoringMessages",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "NBest"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["SecondPassTestSupport", "Evaluation", "NBest"]),
         .testTarget(name: "FirstPassTests", dependencies: ["FirstPass"]),
         .testTarget(
-            name: "AdaptationTests", dependencies: ["Adaptation", "NeuralLM", "NBest", "Rescoring"],
+            name: "AdaptationTests",
+            dependencies: ["SecondPassTestSupport", "Adaptation", "NeuralLM", "NBest", "Rescoring"],
             exclude: ["Python"]),
         .testTarget(
             name: "RescoringTests",
@@ -112,6 +118,6 @@ let package = Package(
                 "NBest",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "DataTests", dependencies: ["secondpass", "NeuralLM"]),
+        .testTarget(name: "DataTests", dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM"]),
     ]
 )

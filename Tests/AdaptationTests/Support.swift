@@ -1,5 +1,6 @@
 import Foundation
 import NeuralLM
+import SecondPassTestSupport
 
 @testable import Adaptation
 
@@ -56,23 +57,9 @@ enum Support {
 
     static func cleanUp(_ url: URL) { try? FileManager.default.removeItem(at: url) }
 
-    static var packageRoot: URL {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-                return url
-            }
-            url = url.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    }
+    static var packageRoot: URL { PythonPeer.packageRoot }
 
-    static var python: URL {
-        if let venv = ProcessInfo.processInfo.environment["SECONDPASS_VENV"], !venv.isEmpty {
-            return URL(fileURLWithPath: venv).appendingPathComponent("bin/python")
-        }
-        return packageRoot.appendingPathComponent(".venv/bin/python")
-    }
+    static var python: URL { PythonPeer.python }
 
     struct PythonFailure: Error, CustomStringConvertible {
         var description: String

@@ -1,4 +1,5 @@
 import Foundation
+import SecondPassTestSupport
 
 /// Locates and reads the prepared corpora in `Data/` for the split-integrity tests.
 ///
@@ -6,16 +7,7 @@ import Foundation
 /// is enabled only when it exists (`PreparedData.isAvailable`).
 enum PreparedData {
     /// The package root: the nearest folder above this file that holds `Package.swift`.
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-                return url
-            }
-            url = url.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    }()
+    static var packageRoot: URL { PythonPeer.packageRoot }
 
     /// The prepared data folder: `$SECONDPASS_DATA` when set, else `<package root>/Data`.
     static let folder: URL = {

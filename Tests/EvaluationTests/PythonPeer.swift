@@ -1,4 +1,5 @@
 import Foundation
+import SecondPassTestSupport
 
 /// Runs a Python snippet from the project's venv once, feeding it JSON and decoding its JSON.
 ///
@@ -9,20 +10,7 @@ enum PythonPeer {
         var description: String
     }
 
-    static var pythonURL: URL {
-        if let venv = ProcessInfo.processInfo.environment["SECONDPASS_VENV"], !venv.isEmpty {
-            return URL(fileURLWithPath: venv).appendingPathComponent("bin/python")
-        }
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while directory.path != "/" {
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path)
-            {
-                break
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        return directory.appendingPathComponent(".venv/bin/python")
-    }
+    static var pythonURL: URL { SecondPassTestSupport.PythonPeer.python }
 
     /// Runs `script` with `input` encoded as JSON on stdin and decodes stdout as `Output`.
     static func run<Input: Encodable, Output: Decodable>(

@@ -1,4 +1,5 @@
 import Foundation
+import SecondPassTestSupport
 
 @testable import NeuralLM
 
@@ -44,24 +45,10 @@ enum TestSupport {
     }
 
     /// Folder holding Package.swift, found by walking up from this file.
-    static var packageRoot: URL {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-                return url
-            }
-            url = url.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    }
+    static var packageRoot: URL { PythonPeer.packageRoot }
 
     /// The venv's python (`$SECONDPASS_VENV/bin/python`, default `<root>/.venv/bin/python`).
-    static var python: URL {
-        if let venv = ProcessInfo.processInfo.environment["SECONDPASS_VENV"], !venv.isEmpty {
-            return URL(fileURLWithPath: venv).appendingPathComponent("bin/python")
-        }
-        return packageRoot.appendingPathComponent(".venv/bin/python")
-    }
+    static var python: URL { PythonPeer.python }
 
     struct PythonFailure: Error, CustomStringConvertible {
         var description: String

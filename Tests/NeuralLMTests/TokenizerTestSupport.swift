@@ -1,19 +1,11 @@
 import Foundation
 import NeuralLM
+import SecondPassTestSupport
 
 /// Shared fixtures for the tokenizer tests: a deterministic corpus, tricky sentences, paths.
 enum TokenizerTestSupport {
     /// The package root: the nearest folder above this file that holds `Package.swift`.
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-                return url
-            }
-            url = url.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    }()
+    static var packageRoot: URL { PythonPeer.packageRoot }
 
     /// `$SECONDPASS_VENV/bin/python`, defaulting to `<package root>/.venv/bin/python`.
     static let python: URL = {

@@ -1,4 +1,5 @@
 import Foundation
+import SecondPassTestSupport
 import Testing
 
 @testable import RescoringMessages

@@ -1,5 +1,6 @@
 import Foundation
 import RescoringRPC
+import SecondPassTestSupport
 import Testing
 
 @Suite("grpcio client against the Swift server")

@@ -1,5 +1,6 @@
 import Foundation
 import RescoringMessages
+import SecondPassTestSupport
 
 /// A message's field tree in the exact text form `Tests/Interop/proto_crosscheck.py` uses.
 ///

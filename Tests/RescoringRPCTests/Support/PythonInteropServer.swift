@@ -1,4 +1,5 @@
 import Foundation
+import SecondPassTestSupport
 import Synchronization
 
 /// The grpcio interop server (`Tests/Interop/interop_server.py`) as a child process of a test.

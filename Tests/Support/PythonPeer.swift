@@ -1,13 +1,15 @@
 import Foundation
 import Synchronization
 
-/// Runs the project's Python tooling (the venv's interpreter) from tests.
+/// Runs the project's Python test peers (the venv's interpreter) from tests.
 ///
-/// Python is the independent protobuf implementation the bridge is checked against. The venv is
-/// `$SECONDPASS_VENV`, else `<package root>/.venv`, as Scripts/test sets it up.
-enum PythonPeer {
+/// Python holds the independent implementations we check against: grpcio and protobuf, PyTorch,
+/// transformers and PEFT, tokenizers, jiwer. The venv is `$SECONDPASS_VENV`, else
+/// `<package root>/.venv`, as Scripts/bootstrap sets it up. Shared by every test target so there
+/// is one way to find and run Python.
+public enum PythonPeer {
     /// The folder holding Package.swift, found by walking up from this file.
-    static let packageRoot: URL = {
+    public static let packageRoot: URL = {
         var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         while url.path != "/" {
             if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
@@ -18,28 +20,37 @@ enum PythonPeer {
         fatalError("Package.swift not found above \(#filePath)")
     }()
 
-    static var python: URL {
+    public static var python: URL {
         if let venv = ProcessInfo.processInfo.environment["SECONDPASS_VENV"], !venv.isEmpty {
             return URL(fileURLWithPath: venv).appendingPathComponent("bin/python")
         }
         return packageRoot.appendingPathComponent(".venv/bin/python")
     }
 
-    static var protoDirectory: String { packageRoot.appendingPathComponent("Protos").path }
+    public static var protoDirectory: String { packageRoot.appendingPathComponent("Protos").path }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
-    /// Runs `Tests/Interop/<script> arguments…` with `input` on stdin and returns its stdout.
+    /// Runs `<folder>/<script> arguments…` (folder relative to the package root) with `input` on
+    /// stdin and returns its stdout.
     ///
     /// The child is waited for on a dedicated thread, never on the test's cooperative thread,
     /// so in-process servers keep running while Python talks to them.
-    static func run(script: String, arguments: [String] = [], input: Data = Data()) async throws -> Data {
+    public static func run(
+        script: String, in folder: String = "Tests/Interop", arguments: [String] = [], input: Data = Data()
+    ) async throws -> Data {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 continuation.resume(
-                    with: Result { try runBlocking(script: script, arguments: arguments, input: input) })
+                    with: Result {
+                        try runBlocking(script: "\(folder)/\(script)", arguments: arguments, input: input)
+                    })
             }
             thread.start()
         }
@@ -48,7 +59,7 @@ enum PythonPeer {
     private static func runBlocking(script: String, arguments: [String], input: Data) throws -> Data {
         let process = Process()
         process.executableURL = python
-        process.arguments = [packageRoot.appendingPathComponent("Tests/Interop/\(script)").path] + arguments
+        process.arguments = [packageRoot.appendingPathComponent(script).path] + arguments
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()
