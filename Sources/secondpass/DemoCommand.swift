@@ -1,3 +1,4 @@
+import Adaptation
 import ArgumentParser
 import Evaluation
 import FirstPass
@@ -13,11 +14,13 @@ import RescoringRPC
 
 /// `secondpass demo`: the local end-to-end run on the shipped base model.
 ///
-/// A rescorer server (frozen GPT-2 base model behind the gRPC `Rescorer` service and the health
-/// service) starts on loopback; a client plays the first pass, streaming simulated partial and
-/// final N-best lists for held-out Austen sentences over one bidirectional `Rescore` stream;
+/// A rescorer server (frozen GPT-2 base model plus the shipped LoRA adapters behind the gRPC
+/// `Rescorer` service and the health service) starts on loopback; a client plays the first pass,
+/// streaming simulated partial and final N-best lists for held-out Austen sentences over one
+/// bidirectional `Rescore` stream, each list once per system (base model, then every adapter);
 /// the final results are scored against the references (first-pass vs rescored WER, WERR with a
-/// paired-bootstrap interval, oracle WER), and the server shuts down gracefully.
+/// paired-bootstrap interval, oracle WER, and each adapter against the base model), and the
+/// server shuts down gracefully.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -25,6 +28,13 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "Base model directory (config.json, model.safetensors, tokenizer.json).")
     var model: String = "Models/base"
+
+    @Option(
+        name: .customLong("adapter"),
+        help: ArgumentHelp(
+            "A PEFT adapter to serve beside the base model, as NAME=DIRECTORY (repeatable).",
+            discussion: "Default: every adapter directory under Models/adapters/, named after its folder."))
+    var adapters: [String] = []
 
     @Option(help: "Reference sentences, one per line (default: the reserved Austen test region).")
     var text: String = "Data/austen/test.txt"
@@ -51,7 +61,8 @@ struct DemoCommand: AsyncParsableCommand {
 
         let references = try demoSentences()
         let engine = try loadEngine()
-        print("model: \(engine.modelID)")
+        let systems: [String?] = [nil] + engine.adapterNames.sorted()
+        print("model: \(engine.modelID); adapters: \(engine.adapterNames.sorted().joined(separator: ", "))")
         let confusion = try phonetics.loadModel(
             fallbackText: references.joined(separator: "\n"), parameters: simulator.parameters)
         let firstPass = try NBestSimulator(
@@ -69,7 +80,8 @@ struct DemoCommand: AsyncParsableCommand {
             do {
                 let outcomes = try await withRPCClient(host: address.host, port: address.port, logger: logger)
                 {
-                    try await streamUtterances(references, firstPass: firstPass, client: RescorerClient($0))
+                    try await streamUtterances(
+                        references, systems: systems, firstPass: firstPass, client: RescorerClient($0))
                 }
                 server.beginGracefulShutdown(gracePeriod: .seconds(5))
                 try await group.waitForAll()
@@ -80,7 +92,7 @@ struct DemoCommand: AsyncParsableCommand {
                 throw error
             }
         }
-        try report(outcomes)
+        try report(outcomes, systems: systems)
     }
 
     /// The references of the demo: short enough for the model's context, long enough to matter.
@@ -95,9 +107,31 @@ struct DemoCommand: AsyncParsableCommand {
         return Array(sentences.prefix(utterances))
     }
 
+    /// The adapters to serve: the flags, or every folder under Models/adapters/.
+    private func adapterDirectories() throws -> [(name: String, directory: URL)] {
+        if !adapters.isEmpty {
+            return try adapters.map { spec in
+                let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw ValidationError("--adapter takes NAME=DIRECTORY, not '\(spec)'")
+                }
+                return (parts[0], URL(fileURLWithPath: parts[1]))
+            }
+        }
+        let root = URL(fileURLWithPath: "Models/adapters")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        return names.sorted().map { ($0, root.appendingPathComponent($0)) }.filter {
+            FileManager.default.fileExists(
+                atPath: $0.directory.appendingPathComponent("adapter_config.json").path)
+        }
+    }
+
     private func loadEngine() throws -> RescoringEngine {
         let directory = URL(fileURLWithPath: model)
-        let gpt2 = try GPT2Model(huggingFaceDirectory: directory)
+        var gpt2 = try GPT2Model(huggingFaceDirectory: directory)
+        for adapter in try adapterDirectories() {
+            try PEFTAdapterFiles.loadServing(named: adapter.name, from: adapter.directory, into: &gpt2)
+        }
         let tokenizer = try TokenizerFile.read(from: directory.appendingPathComponent("tokenizer.json"))
         let parameters = gpt2.parameterCount
         return RescoringEngine(
@@ -109,7 +143,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// Streams every utterance's partials and final list on one bidirectional call.
     private func streamUtterances(
-        _ references: [String], firstPass: NBestSimulator, client: RescorerClient
+        _ references: [String], systems: [String?], firstPass: NBestSimulator, client: RescorerClient
     ) async throws -> [UtteranceOutcome] {
         var finals: [String: (record: NBestRecord, list: NBestList)] = [:]
         var requests: [RescoreRequest] = []
@@ -120,7 +154,11 @@ struct DemoCommand: AsyncParsableCommand {
                 reference: reference, utteranceID: id, sessionID: "demo", firstSequenceNumber: sequence)
             sequence += UInt64(stream.lists.count)
             for list in stream.lists {
-                requests.append(RescoreRequest(nbest: NBestListMessage(list)))
+                for system in systems {
+                    requests.append(
+                        RescoreRequest(
+                            nbest: NBestListMessage(list), config: RescoringConfig(adapter: system ?? "")))
+                }
                 if list.kind == .final {
                     finals[id] = (NBestRecord(reference: stream.reference, list: list), list)
                 }
@@ -152,20 +190,34 @@ struct DemoCommand: AsyncParsableCommand {
             guard let final = finals[result.utteranceID] else { return nil }
             let chosen = result.hypotheses.first
             return UtteranceOutcome(
-                run: "demo", condition: "clean", utteranceID: result.utteranceID,
+                run: result.adapter.isEmpty ? Self.baseRun : result.adapter, condition: "clean",
+                utteranceID: result.utteranceID,
                 reference: final.record.reference, firstPassTexts: final.list.hypotheses.map(\.text),
                 chosenIndex: Int(result.chosenIndex), chosenText: chosen?.text ?? "")
         }
     }
 
-    private func report(_ outcomes: [UtteranceOutcome]) throws {
+    /// The run name of results scored by the base model alone.
+    static let baseRun = "base"
+
+    private func report(_ outcomes: [UtteranceOutcome], systems: [String?]) throws {
         let set = try OutcomeSet(outcomes)
-        let report = try ReportBuilder().conditionReport(set, run: "demo", condition: "clean")
+        let builder = ReportBuilder()
+        let runs = systems.map { $0 ?? Self.baseRun }
+        let reports = try runs.map { try builder.conditionReport(set, run: $0, condition: "clean") }
         print("")
-        print(MarkdownReportRenderer().render(conditions: [report]))
-        let changed = outcomes.filter { $0.chosenIndex != $0.firstPassBestIndex }.prefix(3)
+        print(MarkdownReportRenderer().render(conditions: reports))
+        let comparisons = try runs.dropFirst().map {
+            try builder.systemComparison(set, baselineRun: Self.baseRun, systemRun: $0, condition: "clean")
+        }
+        if !comparisons.isEmpty {
+            print("Adapters against the base model:\n")
+            print(MarkdownReportRenderer().render(comparisons: comparisons))
+        }
+        let last = runs.last ?? Self.baseRun
+        let changed = outcomes.filter { $0.run == last && $0.chosenIndex != $0.firstPassBestIndex }.prefix(3)
         for outcome in changed {
-            print("- \(outcome.utteranceID)")
+            print("- \(outcome.utteranceID) (\(outcome.run))")
             print("    reference:  \(outcome.reference)")
             print("    first pass: \(outcome.firstPassTexts[outcome.firstPassBestIndex])")
             print("    rescored:   \(outcome.chosenText)")
