@@ -44,13 +44,15 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("fusion-lm-weight"),
-        help: "Weight of the rescoring LM's log-probability in the fused score.")
-    var fusionLMWeight: Double = 0.5
+        help:
+            "Weight of the rescoring LM's log-probability in the fused score (default tuned on Austen dev, Docs/results.md)."
+    )
+    var fusionLMWeight: Double = 0.3
 
     @Option(
         name: .customLong("fusion-length-bonus"),
         help: "Bonus per word in the fused score (offsets the LM's preference for short hypotheses).")
-    var fusionLengthBonus: Double = 0
+    var fusionLengthBonus: Double = 1.5
 
     @OptionGroup var simulator: SimulatorOptions
     @OptionGroup var phonetics: PhoneticModelOptions
