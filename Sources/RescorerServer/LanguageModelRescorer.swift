@@ -4,10 +4,6 @@ public import Rescoring
 public import RescoringMessages
 public import RescoringRPC
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The `Rescorer` gRPC service backed by a `RescoringEngine`.
 ///
 /// This is the edge where wire messages become domain values: requests are validated and
