@@ -61,32 +61,10 @@ enum Support {
 
     static var python: URL { PythonPeer.python }
 
-    struct PythonFailure: Error, CustomStringConvertible {
-        var description: String
-    }
-
     /// Runs `Tests/AdaptationTests/Python/peft_reference.py`; throws with stderr on failure.
     static func runPEFT(_ arguments: [String]) throws {
-        let script = packageRoot.appendingPathComponent("Tests/AdaptationTests/Python/peft_reference.py")
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [script.path] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["HF_HUB_OFFLINE"] = "1"
-        environment["TRANSFORMERS_OFFLINE"] = "1"
-        environment["TOKENIZERS_PARALLELISM"] = "false"
-        process.environment = environment
-        let errorPipe = Pipe()
-        process.standardError = errorPipe
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let errorData = errorPipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        if process.terminationStatus != 0 {
-            throw PythonFailure(
-                description: "python \(arguments.first ?? "") failed (\(process.terminationStatus)): "
-                    + String(decoding: errorData.suffix(2000), as: UTF8.self))
-        }
+        try PythonPeer.runReference(
+            script: "Tests/AdaptationTests/Python/peft_reference.py", arguments: arguments)
     }
 
     static func writeBatch(_ sequences: [[Int]], to url: URL) throws {
@@ -97,7 +75,7 @@ enum Support {
     static func readLogProbabilities(_ url: URL) throws -> [[[Double]]] {
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
         guard let values = object?["log_probs"] as? [[[Double]]] else {
-            throw PythonFailure(description: "no log_probs in \(url.path)")
+            throw PythonPeer.Failure(description: "no log_probs in \(url.path)")
         }
         return values
     }

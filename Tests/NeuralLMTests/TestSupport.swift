@@ -50,32 +50,10 @@ enum TestSupport {
     /// The venv's python (`$SECONDPASS_VENV/bin/python`, default `<root>/.venv/bin/python`).
     static var python: URL { PythonPeer.python }
 
-    struct PythonFailure: Error, CustomStringConvertible {
-        var description: String
-    }
-
     /// Runs `Tests/NeuralLMTests/Python/gpt2_reference.py` with arguments; throws with stderr on failure.
     static func runReference(_ arguments: [String]) throws {
-        let script = packageRoot.appendingPathComponent("Tests/NeuralLMTests/Python/gpt2_reference.py")
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [script.path] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["HF_HUB_OFFLINE"] = "1"
-        environment["TRANSFORMERS_OFFLINE"] = "1"
-        environment["TOKENIZERS_PARALLELISM"] = "false"
-        process.environment = environment
-        let errorPipe = Pipe()
-        process.standardError = errorPipe
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let errorData = errorPipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        if process.terminationStatus != 0 {
-            throw PythonFailure(
-                description: "python \(arguments.first ?? "") failed (\(process.terminationStatus)): "
-                    + String(decoding: errorData.suffix(2000), as: UTF8.self))
-        }
+        try PythonPeer.runReference(
+            script: "Tests/NeuralLMTests/Python/gpt2_reference.py", arguments: arguments)
     }
 
     /// Writes `{"sequences": …}` for the Python side.

@@ -37,6 +37,32 @@ public enum PythonPeer {
         }
     }
 
+    /// Runs the reference script at `path` (relative to the package root) with Hugging Face
+    /// offline settings, discarding stdout; throws `Failure` with the tail of stderr on failure.
+    ///
+    /// The parity tests exchange data through files, so only the exit status and errors matter.
+    public static func runReference(script path: String, arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [packageRoot.appendingPathComponent(path).path] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["HF_HUB_OFFLINE"] = "1"
+        environment["TRANSFORMERS_OFFLINE"] = "1"
+        environment["TOKENIZERS_PARALLELISM"] = "false"
+        process.environment = environment
+        let errorPipe = Pipe()
+        process.standardError = errorPipe
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let errorData = errorPipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        if process.terminationStatus != 0 {
+            throw Failure(
+                description: "python \(path) \(arguments.first ?? "") failed (\(process.terminationStatus)): "
+                    + String(decoding: errorData.suffix(2000), as: UTF8.self))
+        }
+    }
+
     /// Runs `<folder>/<script> arguments…` (folder relative to the package root) with `input` on
     /// stdin and returns its stdout.
     ///
