@@ -8,7 +8,7 @@ public import RescoringRPC
 ///
 /// This is the edge where wire messages become domain values: requests are validated and
 /// converted, the engine scores them, and engine errors become gRPC statuses
-/// (`INVALID_ARGUMENT` for a malformed list, `NOT_FOUND` for an unknown adapter,
+/// (`INVALID_ARGUMENT` for a malformed or empty list, `NOT_FOUND` for an unknown adapter,
 /// `OUT_OF_RANGE` for a hypothesis longer than the model's context). On a `Rescore` stream
 /// exactly one result is written per request, in request order.
 public struct LanguageModelRescorer: RescorerService {
@@ -85,6 +85,10 @@ public struct LanguageModelRescorer: RescorerService {
             list = try NBestList(message)
         } catch {
             throw RPCError(code: .invalidArgument, message: "utterance \(message.utteranceID): \(error)")
+        }
+        guard !list.hypotheses.isEmpty else {
+            throw RPCError(
+                code: .invalidArgument, message: "utterance \(list.utteranceID): the N-best list is empty")
         }
         let config = request.config
         let adapter = config.flatMap { $0.adapter.isEmpty ? nil : $0.adapter }

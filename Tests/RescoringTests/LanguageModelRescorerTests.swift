@@ -105,6 +105,11 @@ import Testing
             }
             #expect(kind?.code == .invalidArgument)
 
+            let empty = await #expect(throws: RPCError.self) {
+                try await client.rescoreOne(request(TinyEngine.list("u5", [])))
+            }
+            #expect(empty?.code == .invalidArgument)
+
             let fine = try await client.rescoreOne(request(TinyEngine.list("u4", ["the cat", "the hat"])))
             #expect(fine.hypotheses.count == 2)
         }
