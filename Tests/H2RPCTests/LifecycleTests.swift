@@ -155,7 +155,7 @@ import Testing
 
     @Test func idleConnectionsAreClosedAndClientsReconnect() async throws {
         var configuration = ServerConfiguration()
-        configuration.idleTimeout = .milliseconds(150)
+        configuration.limits.idleTimeout = .milliseconds(150)
         try await TestSupport.withServerAndClient(configuration: configuration) { server, client in
             let observed8 = try await client.unary(
                 TestSupport.unaryEcho, request: [1], serializer: codec, deserializer: codec)
@@ -170,8 +170,8 @@ import Testing
 
     @Test func keepalivePingsAreAnsweredAndKeepTheConnection() async throws {
         var clientConfiguration = ClientConfiguration()
-        clientConfiguration.keepaliveInterval = .milliseconds(50)
-        clientConfiguration.keepaliveTimeout = .seconds(5)
+        clientConfiguration.limits.keepaliveInterval = .milliseconds(50)
+        clientConfiguration.limits.keepaliveTimeout = .seconds(5)
         try await TestSupport.withServerAndClient(clientConfiguration: clientConfiguration) {
             server, client in
             let observed10 = try await client.unary(

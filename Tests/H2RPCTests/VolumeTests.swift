@@ -20,10 +20,10 @@ import Testing
         var server = ServerConfiguration()
         var client = ClientConfiguration()
         if smallWindows {
-            server.initialStreamWindowSize = 65_535
-            server.connectionWindowSize = 65_535
-            client.initialStreamWindowSize = 65_535
-            client.connectionWindowSize = 65_535
+            server.limits.initialStreamWindowSize = 65_535
+            server.limits.connectionWindowSize = 65_535
+            client.limits.initialStreamWindowSize = 65_535
+            client.limits.connectionWindowSize = 65_535
         }
         let payload = Self.payload(3 << 20)
         try await TestSupport.withServerAndClient(configuration: server, clientConfiguration: client) {
@@ -50,7 +50,7 @@ import Testing
 
     @Test func messageSizeLimitsAreEnforcedInBothDirections() async throws {
         var clientConfiguration = ClientConfiguration()
-        clientConfiguration.maximumSendMessageSize = 8 << 20
+        clientConfiguration.limits.maximumSendMessageSize = 8 << 20
         let tooBig = Self.payload((4 << 20) + 1)
         try await TestSupport.withServerAndClient(clientConfiguration: clientConfiguration) { _, client in
             // The server refuses a request above its 4 MiB receive limit.
@@ -61,8 +61,8 @@ import Testing
             #expect(received?.code == .resourceExhausted)
         }
         var serverConfiguration = ServerConfiguration()
-        serverConfiguration.maximumReceiveMessageSize = 8 << 20
-        serverConfiguration.maximumSendMessageSize = 8 << 20
+        serverConfiguration.limits.maximumReceiveMessageSize = 8 << 20
+        serverConfiguration.limits.maximumSendMessageSize = 8 << 20
         try await TestSupport.withServerAndClient(
             configuration: serverConfiguration, clientConfiguration: clientConfiguration
         ) { _, client in
@@ -112,7 +112,7 @@ import Testing
 
     @Test func callsBeyondTheServersStreamLimitWaitForAFreeStream() async throws {
         var configuration = ServerConfiguration()
-        configuration.maximumConcurrentStreams = 8
+        configuration.limits.maximumConcurrentStreams = 8
         let active = Atomic<Int>(0)
         let peak = Atomic<Int>(0)
         var router = TestSupport.echoRouter()
@@ -174,7 +174,7 @@ import Testing
                 try await Task.sleep(for: .milliseconds(800))
                 let stalledAt = written.load(ordering: .relaxed)
                 #expect(stalledAt < total / 2, "server kept writing: \(stalledAt) of \(total)")
-                let bound = configuration.streamSendHighWatermark + Self.chunkSize + 5
+                let bound = configuration.limits.streamSendHighWatermark + Self.chunkSize + 5
                 #expect(server.statistics.peakBufferedOutboundBytes <= bound)
                 var received = 1
                 while let message = try await iterator.next() {
@@ -214,7 +214,7 @@ import Testing
             }
             try await Task.sleep(for: .milliseconds(800))
             #expect(sent.load(ordering: .relaxed) < total / 2)
-            let bound = clientConfiguration.streamSendHighWatermark + Self.chunkSize + 5
+            let bound = clientConfiguration.limits.streamSendHighWatermark + Self.chunkSize + 5
             #expect(client.statistics.peakBufferedOutboundBytes <= bound)
             release.fire()
             let response = try await call.value

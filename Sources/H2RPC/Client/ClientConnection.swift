@@ -39,7 +39,7 @@ final class ClientConnection: HTTP2Connection {
     init(configuration: ClientConfiguration, statistics: TransportStatistics, logger: Logger) throws(RPCError)
     {
         try super.init(
-            role: .client, limits: configuration.connectionLimits, statistics: statistics, logger: logger)
+            role: .client, limits: configuration.limits, statistics: statistics, logger: logger)
     }
 
     // MARK: Calls
