@@ -152,6 +152,54 @@ import Testing
         }
     }
 
+    /// `RequestWriter` and `ResponseWriter` share one send path; each names its own side and the
+    /// limit, and nothing of the refused message is sent.
+    @Test func streamingWritersRefuseOversizedMessagesInBothRoles() async throws {
+        var configuration = ServerConfiguration()
+        configuration.limits.maximumSendMessageSize = 1000
+        var clientConfiguration = ClientConfiguration()
+        clientConfiguration.limits.maximumSendMessageSize = 1000
+        var router = TestSupport.echoRouter()
+        router.registerServerStreaming(Self.flood, deserializer: codec, serializer: codec) { _, writer, _ in
+            try await writer.write([UInt8](repeating: 1, count: 1000))
+            try await writer.write([UInt8](repeating: 2, count: 1001))
+        }
+        try await TestSupport.withServerAndClient(
+            router, configuration: configuration, clientConfiguration: clientConfiguration
+        ) { server, client in
+            let refusedRequest = RPCError(
+                code: .resourceExhausted,
+                message: "Request message of 1001 bytes exceeds the limit of 1000 bytes.")
+            let echoed = try await client.bidirectionalStreaming(
+                TestSupport.bidiEcho, serializer: codec, deserializer: codec
+            ) { writer, responses in
+                await #expect(throws: refusedRequest) {
+                    try await writer.write([UInt8](repeating: 0, count: 1001))
+                }
+                try await writer.write([7])
+                writer.finish()
+                var all: [[UInt8]] = []
+                for try await message in responses { all.append(message) }
+                return all
+            }
+            #expect(echoed == [[7]])
+            var received: [Int] = []
+            let refusedResponse = RPCError(
+                code: .resourceExhausted,
+                message: "Response message of 1001 bytes exceeds the limit of 1000 bytes.")
+            await #expect(throws: refusedResponse) {
+                try await client.serverStreaming(
+                    Self.flood, request: [], serializer: codec, deserializer: codec
+                ) { responses in
+                    for try await message in responses { received.append(message.count) }
+                }
+            }
+            #expect(received == [1000])
+            #expect(server.statistics.bufferedOutboundBytes == 0)
+            #expect(client.statistics.bufferedOutboundBytes == 0)
+        }
+    }
+
     @Test func nonReadingClientKeepsServerBufferBounded() async throws {
         let written = Atomic<Int>(0)
         let total = 200  // 200 × 64 KiB = 12.5 MiB

@@ -140,7 +140,11 @@ final class ClientConnection: HTTP2Connection {
         if stream.headerListSize > limits.maximumHeaderListSize {
             finishWithError(
                 stream,
-                RPCError(code: .resourceExhausted, message: "Response header list exceeds the limit."),
+                RPCError(
+                    code: .resourceExhausted,
+                    message:
+                        "Response header list of \(stream.headerListSize) bytes exceeds ClientConfiguration.limits.maximumHeaderListSize (\(limits.maximumHeaderListSize))."
+                ),
                 reset: !endStream)
             return
         }

@@ -98,21 +98,20 @@ public final class RPCClient: Sendable {
     ) async throws -> ClientResponse<Response> {
         let body = try Self.encode(
             request, with: serializer, limit: configuration.limits.maximumSendMessageSize)
-        do {
-            return try await perform(
+        let attempt = {
+            try await self.perform(
                 method, metadata: metadata, options: options, initialBody: body, deserializer: deserializer
             ) { _, responses in
                 try await Self.single(responses)
             }
+        }
+        do {
+            return try await attempt()
         } catch let error as RPCError where error.cause is StreamRefused {
             // The server never processed the request (REFUSED_STREAM or beyond its GOAWAY): one
             // transparent retry on a fresh connection, as gRPC clients do.
             logger.debug("retrying refused unary call", metadata: ["method": "\(method)"])
-            return try await perform(
-                method, metadata: metadata, options: options, initialBody: body, deserializer: deserializer
-            ) { _, responses in
-                try await Self.single(responses)
-            }
+            return try await attempt()
         }
     }
 
