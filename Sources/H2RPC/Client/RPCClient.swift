@@ -280,7 +280,7 @@ public final class RPCClient: Sendable {
             if state.closed {
                 throw RPCError(code: .unavailable, message: "The client is closed.")
             }
-            if let current = state.current, current.channel.isActive, !current.flags.receivedGoAway {
+            if let current = state.current, current.channel.isActive, !current.flags.isRetired {
                 return current.channel.eventLoop.makeSucceededFuture(current)
             }
             if let connecting = state.connecting { return connecting }
