@@ -38,7 +38,7 @@ private func exercise(_ input: [UInt8]) async throws {
     stream += input.dropFirst(2)
 
     var configuration = ClientConfiguration()
-    configuration.maximumReceiveMessageSize = 1 << 16
+    configuration.limits.maximumReceiveMessageSize = 1 << 16
     let channel = NIOAsyncTestingChannel()
     try await channel.pipeline.addHandler(
         ClientConnection(configuration: configuration, statistics: TransportStatistics(), logger: logger))

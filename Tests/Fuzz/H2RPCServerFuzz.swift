@@ -50,7 +50,7 @@ private let router: RPCRouter = {
 
 private let configuration: ServerConfiguration = {
     var configuration = ServerConfiguration()
-    configuration.maximumReceiveMessageSize = 1 << 16
+    configuration.limits.maximumReceiveMessageSize = 1 << 16
     configuration.bearerToken = nil
     return configuration
 }()

@@ -155,12 +155,15 @@ import Testing
 
     @Test func idleConnectionsAreClosedAndClientsReconnect() async throws {
         var configuration = ServerConfiguration()
-        configuration.idleTimeout = .milliseconds(150)
+        // Long enough that a loaded machine still sends the second call's request on its new
+        // connection before that connection, too, has been idle for the whole period: at 150 ms
+        // both the call and its one transparent retry could find their connection idle-closed.
+        configuration.limits.idleTimeout = .seconds(1)
         try await TestSupport.withServerAndClient(configuration: configuration) { server, client in
             let observed8 = try await client.unary(
                 TestSupport.unaryEcho, request: [1], serializer: codec, deserializer: codec)
             #expect(observed8 == [1])
-            // The idle timer fires after 150 ms of silence; a loaded machine may take longer.
+            // The idle timer fires after 1 s of silence; a loaded machine may take longer.
             #expect(await eventually { server.statistics.openConnections == 0 })
             let observed9 = try await client.unary(
                 TestSupport.unaryEcho, request: [2], serializer: codec, deserializer: codec)
@@ -170,8 +173,8 @@ import Testing
 
     @Test func keepalivePingsAreAnsweredAndKeepTheConnection() async throws {
         var clientConfiguration = ClientConfiguration()
-        clientConfiguration.keepaliveInterval = .milliseconds(50)
-        clientConfiguration.keepaliveTimeout = .seconds(5)
+        clientConfiguration.limits.keepaliveInterval = .milliseconds(50)
+        clientConfiguration.limits.keepaliveTimeout = .seconds(5)
         try await TestSupport.withServerAndClient(clientConfiguration: clientConfiguration) {
             server, client in
             let observed10 = try await client.unary(

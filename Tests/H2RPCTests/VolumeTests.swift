@@ -20,10 +20,10 @@ import Testing
         var server = ServerConfiguration()
         var client = ClientConfiguration()
         if smallWindows {
-            server.initialStreamWindowSize = 65_535
-            server.connectionWindowSize = 65_535
-            client.initialStreamWindowSize = 65_535
-            client.connectionWindowSize = 65_535
+            server.limits.initialStreamWindowSize = 65_535
+            server.limits.connectionWindowSize = 65_535
+            client.limits.initialStreamWindowSize = 65_535
+            client.limits.connectionWindowSize = 65_535
         }
         let payload = Self.payload(3 << 20)
         try await TestSupport.withServerAndClient(configuration: server, clientConfiguration: client) {
@@ -50,7 +50,7 @@ import Testing
 
     @Test func messageSizeLimitsAreEnforcedInBothDirections() async throws {
         var clientConfiguration = ClientConfiguration()
-        clientConfiguration.maximumSendMessageSize = 8 << 20
+        clientConfiguration.limits.maximumSendMessageSize = 8 << 20
         let tooBig = Self.payload((4 << 20) + 1)
         try await TestSupport.withServerAndClient(clientConfiguration: clientConfiguration) { _, client in
             // The server refuses a request above its 4 MiB receive limit.
@@ -61,8 +61,8 @@ import Testing
             #expect(received?.code == .resourceExhausted)
         }
         var serverConfiguration = ServerConfiguration()
-        serverConfiguration.maximumReceiveMessageSize = 8 << 20
-        serverConfiguration.maximumSendMessageSize = 8 << 20
+        serverConfiguration.limits.maximumReceiveMessageSize = 8 << 20
+        serverConfiguration.limits.maximumSendMessageSize = 8 << 20
         try await TestSupport.withServerAndClient(
             configuration: serverConfiguration, clientConfiguration: clientConfiguration
         ) { _, client in
@@ -112,7 +112,7 @@ import Testing
 
     @Test func callsBeyondTheServersStreamLimitWaitForAFreeStream() async throws {
         var configuration = ServerConfiguration()
-        configuration.maximumConcurrentStreams = 8
+        configuration.limits.maximumConcurrentStreams = 8
         let active = Atomic<Int>(0)
         let peak = Atomic<Int>(0)
         var router = TestSupport.echoRouter()
@@ -152,6 +152,54 @@ import Testing
         }
     }
 
+    /// `RequestWriter` and `ResponseWriter` share one send path; each names its own side and the
+    /// limit, and nothing of the refused message is sent.
+    @Test func streamingWritersRefuseOversizedMessagesInBothRoles() async throws {
+        var configuration = ServerConfiguration()
+        configuration.limits.maximumSendMessageSize = 1000
+        var clientConfiguration = ClientConfiguration()
+        clientConfiguration.limits.maximumSendMessageSize = 1000
+        var router = TestSupport.echoRouter()
+        router.registerServerStreaming(Self.flood, deserializer: codec, serializer: codec) { _, writer, _ in
+            try await writer.write([UInt8](repeating: 1, count: 1000))
+            try await writer.write([UInt8](repeating: 2, count: 1001))
+        }
+        try await TestSupport.withServerAndClient(
+            router, configuration: configuration, clientConfiguration: clientConfiguration
+        ) { server, client in
+            let refusedRequest = RPCError(
+                code: .resourceExhausted,
+                message: "Request message of 1001 bytes exceeds the limit of 1000 bytes.")
+            let echoed = try await client.bidirectionalStreaming(
+                TestSupport.bidiEcho, serializer: codec, deserializer: codec
+            ) { writer, responses in
+                await #expect(throws: refusedRequest) {
+                    try await writer.write([UInt8](repeating: 0, count: 1001))
+                }
+                try await writer.write([7])
+                writer.finish()
+                var all: [[UInt8]] = []
+                for try await message in responses { all.append(message) }
+                return all
+            }
+            #expect(echoed == [[7]])
+            var received: [Int] = []
+            let refusedResponse = RPCError(
+                code: .resourceExhausted,
+                message: "Response message of 1001 bytes exceeds the limit of 1000 bytes.")
+            await #expect(throws: refusedResponse) {
+                try await client.serverStreaming(
+                    Self.flood, request: [], serializer: codec, deserializer: codec
+                ) { responses in
+                    for try await message in responses { received.append(message.count) }
+                }
+            }
+            #expect(received == [1000])
+            #expect(server.statistics.bufferedOutboundBytes == 0)
+            #expect(client.statistics.bufferedOutboundBytes == 0)
+        }
+    }
+
     @Test func nonReadingClientKeepsServerBufferBounded() async throws {
         let written = Atomic<Int>(0)
         let total = 200  // 200 × 64 KiB = 12.5 MiB
@@ -174,7 +222,7 @@ import Testing
                 try await Task.sleep(for: .milliseconds(800))
                 let stalledAt = written.load(ordering: .relaxed)
                 #expect(stalledAt < total / 2, "server kept writing: \(stalledAt) of \(total)")
-                let bound = configuration.streamSendHighWatermark + Self.chunkSize + 5
+                let bound = configuration.limits.streamSendHighWatermark + Self.chunkSize + 5
                 #expect(server.statistics.peakBufferedOutboundBytes <= bound)
                 var received = 1
                 while let message = try await iterator.next() {
@@ -214,7 +262,7 @@ import Testing
             }
             try await Task.sleep(for: .milliseconds(800))
             #expect(sent.load(ordering: .relaxed) < total / 2)
-            let bound = clientConfiguration.streamSendHighWatermark + Self.chunkSize + 5
+            let bound = clientConfiguration.limits.streamSendHighWatermark + Self.chunkSize + 5
             #expect(client.statistics.peakBufferedOutboundBytes <= bound)
             release.fire()
             let response = try await call.value

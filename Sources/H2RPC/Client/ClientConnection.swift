@@ -5,14 +5,15 @@ import Synchronization
 
 /// Thread-safe facts about a client connection that callers check before using it.
 final class ClientConnectionFlags: Sendable {
-    private let goAway = Atomic<Bool>(false)
+    private let retired = Atomic<Bool>(false)
 
     init() {}
 
-    /// Whether the server sent GOAWAY: new calls need a new connection.
-    var receivedGoAway: Bool { goAway.load(ordering: .relaxed) }
+    /// Whether new calls need a new connection: the server sent GOAWAY, or a call found the
+    /// connection already closed while its channel still looked active to the caller.
+    var isRetired: Bool { retired.load(ordering: .relaxed) }
 
-    func markGoAway() { goAway.store(true, ordering: .relaxed) }
+    func retire() { retired.store(true, ordering: .relaxed) }
 }
 
 /// Identifies a client stream before and after nghttp2 assigns its id.
@@ -39,7 +40,7 @@ final class ClientConnection: HTTP2Connection {
     init(configuration: ClientConfiguration, statistics: TransportStatistics, logger: Logger) throws(RPCError)
     {
         try super.init(
-            role: .client, limits: configuration.connectionLimits, statistics: statistics, logger: logger)
+            role: .client, limits: configuration.limits, statistics: statistics, logger: logger)
     }
 
     // MARK: Calls
@@ -50,8 +51,11 @@ final class ClientConnection: HTTP2Connection {
         inbound: InboundMessageQueue, gate: OutboundFlowGate, initialBody: [UInt8]?, endBody: Bool,
         timeout: Duration?
     ) {
-        guard !isClosed, !flags.receivedGoAway, let context else {
-            // Nothing was sent, so the call may be retried elsewhere (a GOAWAY raced the call).
+        guard !isClosed, !flags.isRetired, let context else {
+            // Nothing was sent, so the call may be retried elsewhere (a GOAWAY or close raced
+            // the call). Retiring first makes that retry open a new connection instead of
+            // finding this one again before its channel is seen inactive.
+            flags.retire()
             fail(
                 call, inbound, gate,
                 RPCError(code: .unavailable, message: "The connection is closed.", cause: StreamRefused()))
@@ -140,7 +144,11 @@ final class ClientConnection: HTTP2Connection {
         if stream.headerListSize > limits.maximumHeaderListSize {
             finishWithError(
                 stream,
-                RPCError(code: .resourceExhausted, message: "Response header list exceeds the limit."),
+                RPCError(
+                    code: .resourceExhausted,
+                    message:
+                        "Response header list of \(stream.headerListSize) bytes exceeds ClientConfiguration.limits.maximumHeaderListSize (\(limits.maximumHeaderListSize))."
+                ),
                 reset: !endStream)
             return
         }
@@ -265,7 +273,7 @@ final class ClientConnection: HTTP2Connection {
     }
 
     override func sessionDidReceiveGoAway(lastStreamID: Int32, errorCode: UInt32) {
-        flags.markGoAway()
+        flags.retire()
         logger.debug(
             "server sent GOAWAY",
             metadata: ["last_stream_id": "\(lastStreamID)", "error_code": "\(errorCode)"])

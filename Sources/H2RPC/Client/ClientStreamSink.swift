@@ -1,6 +1,7 @@
 import NIOCore
 
-/// The writer side of a client call: frames request messages and hands them to the connection.
+/// The request side of a client call: hands framed request messages to the connection, and
+/// half-closes or cancels the stream.
 ///
 /// Sendable because it holds only the event loop, a `NIOLoopBound` connection reference
 /// (touched only inside `eventLoop.execute`) and thread-safe handle and gate.
@@ -11,21 +12,12 @@ struct ClientStreamSink: OutboundMessageSink {
     let gate: OutboundFlowGate
     let maximumMessageSize: Int
 
-    func send(_ message: [UInt8]) async throws {
-        guard message.count <= maximumMessageSize else {
-            throw RPCError(
-                code: .resourceExhausted,
-                message:
-                    "Request message of \(message.count) bytes exceeds the limit of \(maximumMessageSize) bytes."
-            )
-        }
-        try Task.checkCancellation()
-        let framed = MessageFraming.frame(message)
-        try gate.add(framed.count)
+    var messageKind: String { "Request" }
+
+    func enqueue(_ framed: [UInt8]) {
         let connection = self.connection
         let handle = self.handle
         eventLoop.execute { connection.value.sendMessage(handle: handle, framed: framed) }
-        try await gate.waitForCapacity()
     }
 
     func finish() {

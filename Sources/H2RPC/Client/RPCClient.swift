@@ -7,6 +7,9 @@ import Synchronization
 ///
 /// All calls made through the client share one HTTP/2 connection (re-established on demand if
 /// the server closes it or sends GOAWAY).
+///
+/// - Throws: `RPCError` (`INVALID_ARGUMENT`) before connecting when `configuration` holds a value
+///   out of range, naming the field; otherwise whatever `body` throws.
 public func withRPCClient<Result>(
     host: String,
     port: Int,
@@ -15,6 +18,7 @@ public func withRPCClient<Result>(
     eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
     _ body: (RPCClient) async throws -> Result
 ) async throws -> Result {
+    try configuration.validate()
     let client = RPCClient(
         host: host, port: port, configuration: configuration, logger: logger, eventLoopGroup: eventLoopGroup)
     do {
@@ -92,22 +96,22 @@ public final class RPCClient: Sendable {
         metadata: Metadata = [:],
         options: CallOptions = .defaults
     ) async throws -> ClientResponse<Response> {
-        let body = try Self.encode(request, with: serializer, limit: configuration.maximumSendMessageSize)
-        do {
-            return try await perform(
+        let body = try Self.encode(
+            request, with: serializer, limit: configuration.limits.maximumSendMessageSize)
+        let attempt = {
+            try await self.perform(
                 method, metadata: metadata, options: options, initialBody: body, deserializer: deserializer
             ) { _, responses in
                 try await Self.single(responses)
             }
+        }
+        do {
+            return try await attempt()
         } catch let error as RPCError where error.cause is StreamRefused {
             // The server never processed the request (REFUSED_STREAM or beyond its GOAWAY): one
             // transparent retry on a fresh connection, as gRPC clients do.
             logger.debug("retrying refused unary call", metadata: ["method": "\(method)"])
-            return try await perform(
-                method, metadata: metadata, options: options, initialBody: body, deserializer: deserializer
-            ) { _, responses in
-                try await Self.single(responses)
-            }
+            return try await attempt()
         }
     }
 
@@ -123,7 +127,7 @@ public final class RPCClient: Sendable {
         try await perform(
             method, metadata: metadata, options: options, initialBody: nil, deserializer: deserializer
         ) { sink, responses in
-            try await requests(RequestWriter(sink: sink, encode: Self.encoder(serializer)))
+            try await requests(RequestWriter(sink: sink, serializer: serializer))
             sink.finish()
             return try await Self.single(responses)
         }
@@ -139,7 +143,8 @@ public final class RPCClient: Sendable {
         options: CallOptions = .defaults,
         body: (ResponseStream<Response>) async throws -> Result
     ) async throws -> Result {
-        let bytes = try Self.encode(request, with: serializer, limit: configuration.maximumSendMessageSize)
+        let bytes = try Self.encode(
+            request, with: serializer, limit: configuration.limits.maximumSendMessageSize)
         return try await perform(
             method, metadata: metadata, options: options, initialBody: bytes, deserializer: deserializer
         ) { _, responses in
@@ -161,7 +166,7 @@ public final class RPCClient: Sendable {
         try await perform(
             method, metadata: metadata, options: options, initialBody: nil, deserializer: deserializer
         ) { sink, responses in
-            try await body(RequestWriter(sink: sink, encode: Self.encoder(serializer)), responses)
+            try await body(RequestWriter(sink: sink, serializer: serializer), responses)
         }
     }
 
@@ -184,16 +189,16 @@ public final class RPCClient: Sendable {
         let handle = ClientStreamHandle()
         let connection = connected.connection
         let queue = InboundMessageQueue(
-            bufferLimit: configuration.streamReceiveBufferLimit,
+            bufferLimit: configuration.limits.streamReceiveBufferLimit,
             onCreditAvailable: { byteCount in
                 loop.execute { connection.value.credit(streamID: handle.streamID, byteCount: byteCount) }
             })
         let gate = OutboundFlowGate(
-            highWatermark: configuration.streamSendHighWatermark, statistics: statistics)
+            highWatermark: configuration.limits.streamSendHighWatermark, statistics: statistics)
         let call = ClientCallState()
         let sink = ClientStreamSink(
             eventLoop: loop, connection: connection, handle: handle, gate: gate,
-            maximumMessageSize: configuration.maximumSendMessageSize)
+            maximumMessageSize: configuration.limits.maximumSendMessageSize)
         let framedBody = initialBody.map { MessageFraming.frame($0) }
         if let framedBody { try gate.add(framedBody.count) }
         let timeout = options.timeout
@@ -203,7 +208,8 @@ public final class RPCClient: Sendable {
                 initialBody: framedBody,
                 endBody: framedBody != nil, timeout: timeout)
         }
-        let responses = ResponseStream(queue: queue, call: call, decode: Self.decoder(deserializer))
+        let decode = deserializer.receivingDecoder(kind: "response", failureCode: .internal)
+        let responses = ResponseStream(messages: MessageStream(queue: queue, decode: decode), call: call)
         let result: Result
         do {
             result = try await withTaskCancellationHandler {
@@ -233,13 +239,7 @@ public final class RPCClient: Sendable {
     private static func single<Response: Sendable>(
         _ responses: ResponseStream<Response>
     ) async throws -> ClientResponse<Response> {
-        var iterator = responses.makeAsyncIterator()
-        guard let message = try await iterator.next() else {
-            throw RPCError(code: .internal, message: "The server sent no response message.")
-        }
-        guard try await iterator.next() == nil else {
-            throw RPCError(code: .internal, message: "The server sent more than one response message.")
-        }
+        let message = try await responses.messages.single(kind: "response", from: "server")
         return ClientResponse(
             message: message, metadata: try await responses.initialMetadata(),
             trailingMetadata: responses.trailingMetadata)
@@ -259,43 +259,18 @@ public final class RPCClient: Sendable {
         return headers
     }
 
+    /// Serializes the one request of a unary or server-streaming call, checked against the send
+    /// limit here because it travels with the headers instead of through a `RequestWriter`.
     private static func encode<Request>(
         _ request: Request, with serializer: some MessageSerializer<Request>, limit: Int
     ) throws(RPCError) -> [UInt8] {
-        let bytes: [UInt8]
-        do {
-            bytes = try serializer.serialize(request)
-        } catch let error as RPCError {
-            throw error
-        } catch {
-            throw RPCError(
-                code: .internal, message: "Failed to serialize the request: \(error)", cause: error)
-        }
+        let bytes = try serializer.serializeForSending(request, kind: "request")
         guard bytes.count <= limit else {
             throw RPCError(
                 code: .resourceExhausted,
                 message: "Request message of \(bytes.count) bytes exceeds the limit of \(limit) bytes.")
         }
         return bytes
-    }
-
-    private static func encoder<Request>(
-        _ serializer: some MessageSerializer<Request>
-    ) -> @Sendable (Request) throws -> [UInt8] {
-        { try serializer.serialize($0) }
-    }
-
-    private static func decoder<Response>(
-        _ deserializer: some MessageDeserializer<Response>
-    ) -> @Sendable ([UInt8]) throws -> Response {
-        { bytes in
-            do {
-                return try deserializer.deserialize(bytes)
-            } catch {
-                throw RPCError(
-                    code: .internal, message: "Could not decode the response message: \(error)", cause: error)
-            }
-        }
     }
 
     // MARK: Connection
@@ -305,7 +280,7 @@ public final class RPCClient: Sendable {
             if state.closed {
                 throw RPCError(code: .unavailable, message: "The client is closed.")
             }
-            if let current = state.current, current.channel.isActive, !current.flags.receivedGoAway {
+            if let current = state.current, current.channel.isActive, !current.flags.isRetired {
                 return current.channel.eventLoop.makeSucceededFuture(current)
             }
             if let connecting = state.connecting { return connecting }

@@ -1,27 +1,18 @@
 /// The response messages of a call, as an `AsyncSequence`, with its metadata.
 ///
+/// A `MessageStream` plus what only a client has: the server's initial and trailing metadata.
 /// Iteration ends normally on status OK; any other status is thrown as `RPCError` after the
 /// messages that preceded it. Reading returns flow-control credit to the server, so a caller that
 /// stops reading eventually stops the server.
 public struct ResponseStream<Message: Sendable>: AsyncSequence, Sendable {
     public typealias Element = Message
+    public typealias AsyncIterator = MessageStream<Message>.AsyncIterator
 
-    let queue: InboundMessageQueue
+    let messages: MessageStream<Message>
     let call: ClientCallState
-    let decode: @Sendable ([UInt8]) throws -> Message
-
-    public struct AsyncIterator: AsyncIteratorProtocol {
-        let queue: InboundMessageQueue
-        let decode: @Sendable ([UInt8]) throws -> Message
-
-        public mutating func next() async throws -> Message? {
-            guard let bytes = try await queue.next() else { return nil }
-            return try decode(bytes)
-        }
-    }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(queue: queue, decode: decode)
+        messages.makeAsyncIterator()
     }
 
     /// The server's initial response metadata; waits for the response headers.

@@ -10,7 +10,8 @@ public struct RPCRouter: Sendable {
         /// Runs the handler; returns the serialized single response of unary and client-streaming
         /// methods so the transport can send it together with the status in one step.
         let run:
-            @Sendable (RequestStream<[UInt8]>, OutboundMessageSink, ServerContext) async throws -> [UInt8]?
+            @Sendable (RequestStream<[UInt8]>, any OutboundMessageSink, ServerContext) async throws ->
+                [UInt8]?
     }
 
     private(set) var handlers: [String: RawHandler] = [:]
@@ -35,11 +36,11 @@ public struct RPCRouter: Sendable {
         serializer: some MessageSerializer<Response>,
         handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) {
-        let decode = Self.decoder(deserializer)
-        let encode = Self.encoder(serializer)
+        let decode = deserializer.receivingDecoder(kind: "request", failureCode: .invalidArgument)
         add(method) { requests, sink, context in
-            let request = try await RequestStream(queue: requests.queue, decode: decode).single()
-            return try Self.serialize(try await handler(request, context), encode)
+            let request = try await RequestStream(queue: requests.queue, decode: decode).single(
+                kind: "request", from: "client")
+            return try serializer.serializeForSending(try await handler(request, context), kind: "response")
         }
     }
 
@@ -50,11 +51,10 @@ public struct RPCRouter: Sendable {
         serializer: some MessageSerializer<Response>,
         handler: @escaping @Sendable (RequestStream<Request>, ServerContext) async throws -> Response
     ) {
-        let decode = Self.decoder(deserializer)
-        let encode = Self.encoder(serializer)
+        let decode = deserializer.receivingDecoder(kind: "request", failureCode: .invalidArgument)
         add(method) { requests, sink, context in
             let response = try await handler(RequestStream(queue: requests.queue, decode: decode), context)
-            return try Self.serialize(response, encode)
+            return try serializer.serializeForSending(response, kind: "response")
         }
     }
 
@@ -65,11 +65,11 @@ public struct RPCRouter: Sendable {
         serializer: some MessageSerializer<Response>,
         handler: @escaping @Sendable (Request, ResponseWriter<Response>, ServerContext) async throws -> Void
     ) {
-        let decode = Self.decoder(deserializer)
-        let encode = Self.encoder(serializer)
+        let decode = deserializer.receivingDecoder(kind: "request", failureCode: .invalidArgument)
         add(method) { requests, sink, context in
-            let request = try await RequestStream(queue: requests.queue, decode: decode).single()
-            try await handler(request, ResponseWriter(core: sink, encode: encode), context)
+            let request = try await RequestStream(queue: requests.queue, decode: decode).single(
+                kind: "request", from: "client")
+            try await handler(request, Self.writer(sink, serializer), context)
             return nil
         }
     }
@@ -84,12 +84,11 @@ public struct RPCRouter: Sendable {
             ->
             Void
     ) {
-        let decode = Self.decoder(deserializer)
-        let encode = Self.encoder(serializer)
+        let decode = deserializer.receivingDecoder(kind: "request", failureCode: .invalidArgument)
         add(method) { requests, sink, context in
             try await handler(
                 RequestStream(queue: requests.queue, decode: decode),
-                ResponseWriter(core: sink, encode: encode),
+                Self.writer(sink, serializer),
                 context)
             return nil
         }
@@ -98,43 +97,21 @@ public struct RPCRouter: Sendable {
     private mutating func add(
         _ method: MethodDescriptor,
         _ run:
-            @escaping @Sendable (RequestStream<[UInt8]>, OutboundMessageSink, ServerContext) async throws ->
+            @escaping @Sendable (RequestStream<[UInt8]>, any OutboundMessageSink, ServerContext) async throws
+            ->
             [UInt8]?
     ) {
         handlers[method.fullPath] = RawHandler(method: method, run: run)
     }
 
-    private static func serialize<Response>(
-        _ response: Response, _ encode: @Sendable (Response) throws -> [UInt8]
-    ) throws -> [UInt8] {
-        do {
-            return try encode(response)
-        } catch let error as RPCError {
-            throw error
-        } catch {
-            throw RPCError(
-                code: .internal, message: "Failed to serialize the response: \(error)", cause: error)
-        }
-    }
-
-    private static func decoder<Request>(
-        _ deserializer: some MessageDeserializer<Request>
-    ) -> @Sendable ([UInt8]) throws -> Request {
-        { bytes in
-            do {
-                return try deserializer.deserialize(bytes)
-            } catch {
-                throw RPCError(
-                    code: .invalidArgument, message: "Could not decode the request message: \(error)",
-                    cause: error)
-            }
-        }
-    }
-
-    private static func encoder<Response>(
-        _ serializer: some MessageSerializer<Response>
-    ) -> @Sendable (Response) throws -> [UInt8] {
-        { message in try serializer.serialize(message) }
+    private static func writer<Response>(
+        _ sink: any OutboundMessageSink, _ serializer: some MessageSerializer<Response>
+    ) -> ResponseWriter<Response> {
+        ResponseWriter(
+            sink: sink,
+            serialize: { message throws(RPCError) in
+                try serializer.serializeForSending(message, kind: "response")
+            })
     }
 }
 

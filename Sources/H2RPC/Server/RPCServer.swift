@@ -75,7 +75,14 @@ public final class RPCServer: Service, Sendable {
     }
 
     /// Serves until graceful shutdown or cancellation.
+    ///
+    /// - Throws: `RPCError`: `INVALID_ARGUMENT` naming the configuration field out of range,
+    ///   `UNAVAILABLE` when the address cannot be bound.
     public func run() async throws {
+        do { try configuration.validate() } catch {
+            failStartup(error)
+            throw error
+        }
         let listener: any Channel
         do {
             listener = try await bind()

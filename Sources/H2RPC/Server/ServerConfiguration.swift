@@ -7,34 +7,19 @@ public struct ServerConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     /// Port to bind; 0 picks a free port (read it back with `RPCServer.listeningAddress()`).
     public var port: Int = 0
-    /// Largest request message accepted (default 4 MiB); larger → `RESOURCE_EXHAUSTED`.
-    public var maximumReceiveMessageSize: Int = 4 << 20
-    /// Largest response message sent (default 4 MiB); larger → `RESOURCE_EXHAUSTED`.
-    public var maximumSendMessageSize: Int = 4 << 20
-    /// SETTINGS_MAX_CONCURRENT_STREAMS advertised to each client (default 1000).
-    public var maximumConcurrentStreams: Int = 1000
-    /// SETTINGS_MAX_HEADER_LIST_SIZE (default 16 KiB); larger header blocks → `RESOURCE_EXHAUSTED`.
-    public var maximumHeaderListSize: Int = 16 << 10
-    /// Per-stream receive window (SETTINGS_INITIAL_WINDOW_SIZE, default 1 MiB).
-    public var initialStreamWindowSize: Int = 1 << 20
-    /// Connection receive window (default 16 MiB).
-    public var connectionWindowSize: Int = 16 << 20
-    /// Unread request bytes per stream before the server stops returning window (default 256 KiB).
-    public var streamReceiveBufferLimit: Int = 256 << 10
-    /// Unsent response bytes per stream before `write` suspends (default 256 KiB).
-    public var streamSendHighWatermark: Int = 256 << 10
-    /// Close connections without open streams after this long (default 5 minutes; `nil` never).
-    public var idleTimeout: Duration? = .seconds(300)
-    /// Send a PING after this long (default 2 hours, as gRPC does; `nil` disables keepalive).
-    public var keepaliveInterval: Duration? = .seconds(7200)
-    /// Close the connection when a keepalive PING is not acknowledged within this (default 20 s).
-    public var keepaliveTimeout: Duration = .seconds(20)
-    /// How long in-flight calls may run after graceful shutdown begins (default 10 s).
+    /// Message sizes, windows, buffers and connection timers, as for a client
+    /// (default `ConnectionLimits.server`).
+    public var limits: ConnectionLimits = .server
+    /// How long in-flight calls may run after graceful shutdown begins.
+    ///
+    /// Default 10 s: a streaming rescoring call finishes its current hypotheses well within it,
+    /// and it ends before the 30 s an orchestrator usually waits before killing the process.
     public var shutdownGracePeriod: Duration = .seconds(10)
     /// When set, every call must carry `authorization: Bearer <token>` or gets `UNAUTHENTICATED`.
     public var bearerToken: String?
     /// RST_STREAM frames a client may send per second before the connection is closed with
-    /// GOAWAY(ENHANCE_YOUR_CALM) (default 500): defends against "rapid reset" floods, where each
+    /// GOAWAY(ENHANCE_YOUR_CALM) (default 500, far above what a real client cancels in a second and
+    /// far below a flood's rate): defends against "rapid reset" floods, where each
     /// reset stream costs the server a handler start for almost nothing from the client.
     public var maximumResetsPerSecond: Int = 500
     /// Where handler tasks run (default: Swift's global concurrent executor).
@@ -52,18 +37,29 @@ public struct ServerConfiguration: Sendable {
     /// The defaults above.
     public init() {}
 
-    var connectionLimits: HTTP2ConnectionLimits {
-        HTTP2ConnectionLimits(
-            maximumReceiveMessageSize: maximumReceiveMessageSize,
-            maximumSendMessageSize: maximumSendMessageSize,
-            maximumConcurrentStreams: maximumConcurrentStreams,
-            maximumHeaderListSize: maximumHeaderListSize,
-            initialStreamWindowSize: initialStreamWindowSize,
-            connectionWindowSize: connectionWindowSize,
-            streamReceiveBufferLimit: streamReceiveBufferLimit,
-            streamSendHighWatermark: streamSendHighWatermark,
-            idleTimeout: idleTimeout,
-            keepaliveInterval: keepaliveInterval,
-            keepaliveTimeout: keepaliveTimeout)
+    /// Checks the limits and the server-only fields before the server binds.
+    ///
+    /// - Throws: `RPCError` (`INVALID_ARGUMENT`) naming the field out of range.
+    func validate() throws(RPCError) {
+        try limits.validate(as: "ServerConfiguration.limits")
+        guard (0...Int(UInt16.max)).contains(port) else {
+            throw RPCError(
+                code: .invalidArgument, message: "ServerConfiguration.port must be in 0...65535; got \(port)."
+            )
+        }
+        guard shutdownGracePeriod >= .zero else {
+            throw RPCError(
+                code: .invalidArgument,
+                message:
+                    "ServerConfiguration.shutdownGracePeriod must not be negative; got \(shutdownGracePeriod)."
+            )
+        }
+        guard maximumResetsPerSecond > 0 else {
+            throw RPCError(
+                code: .invalidArgument,
+                message:
+                    "ServerConfiguration.maximumResetsPerSecond must be positive; got \(maximumResetsPerSecond)."
+            )
+        }
     }
 }

@@ -22,7 +22,7 @@ final class ServerConnection: HTTP2Connection {
         self.configuration = configuration
         self.tracker = tracker
         try super.init(
-            role: .server, limits: configuration.connectionLimits, statistics: statistics, logger: logger)
+            role: .server, limits: configuration.limits, statistics: statistics, logger: logger)
     }
 
     // MARK: Receiving requests

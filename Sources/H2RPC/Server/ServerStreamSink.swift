@@ -1,6 +1,7 @@
 import NIOCore
 
-/// The writer side of a server call: frames response messages and hands them to the connection.
+/// The response side of a server call: hands framed response messages to the connection, with
+/// the initial metadata before the first one.
 ///
 /// Sendable because it only holds the event loop, a `NIOLoopBound` reference to the connection
 /// (touched only inside `eventLoop.execute`) and thread-safe gate and metadata boxes.
@@ -12,27 +13,18 @@ struct ServerStreamSink: OutboundMessageSink {
     let response: ResponseMetadataBox
     let maximumMessageSize: Int
 
-    func send(_ message: [UInt8]) async throws {
-        guard message.count <= maximumMessageSize else {
-            throw RPCError(
-                code: .resourceExhausted,
-                message:
-                    "Response message of \(message.count) bytes exceeds the limit of \(maximumMessageSize) bytes."
-            )
-        }
-        try Task.checkCancellation()
+    var messageKind: String { "Response" }
+
+    func enqueue(_ framed: [UInt8]) throws(RPCError) {
         var initialHeaders: [(name: String, value: String)]?
         if let initial = response.takeInitial() {
             initialHeaders = try MetadataWireFormat.encode(initial)
         }
-        let framed = MessageFraming.frame(message)
-        try gate.add(framed.count)
         let connection = self.connection
         let streamID = self.streamID
         let headers = initialHeaders
         eventLoop.execute {
             connection.value.sendMessage(streamID: streamID, framed: framed, initialMetadata: headers)
         }
-        try await gate.waitForCapacity()
     }
 }

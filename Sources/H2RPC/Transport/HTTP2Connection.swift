@@ -2,21 +2,6 @@ import CNGHTTP2
 import Logging
 import NIOCore
 
-/// Connection-level settings shared by server and client connections.
-struct HTTP2ConnectionLimits: Sendable {
-    var maximumReceiveMessageSize: Int
-    var maximumSendMessageSize: Int
-    var maximumConcurrentStreams: Int
-    var maximumHeaderListSize: Int
-    var initialStreamWindowSize: Int
-    var connectionWindowSize: Int
-    var streamReceiveBufferLimit: Int
-    var streamSendHighWatermark: Int
-    var idleTimeout: Duration?
-    var keepaliveInterval: Duration?
-    var keepaliveTimeout: Duration
-}
-
 /// The NIO channel handler that owns one nghttp2 session: the part shared by server and client.
 ///
 /// Threading: every method runs on the channel's event loop. Inbound bytes are fed to nghttp2 in
@@ -28,7 +13,7 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
     typealias OutboundOut = ByteBuffer
 
     let session: NGHTTP2Session
-    let limits: HTTP2ConnectionLimits
+    let limits: ConnectionLimits
     let statistics: TransportStatistics
     var logger: Logger
     private(set) var context: ChannelHandlerContext?
@@ -45,7 +30,7 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
     private var pingTimeoutTimer: Scheduled<Void>?
 
     init(
-        role: NGHTTP2Session.Role, limits: HTTP2ConnectionLimits, statistics: TransportStatistics,
+        role: NGHTTP2Session.Role, limits: ConnectionLimits, statistics: TransportStatistics,
         logger: Logger
     ) throws(RPCError) {
         self.session = try NGHTTP2Session(role: role)

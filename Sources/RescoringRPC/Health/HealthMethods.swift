@@ -1,4 +1,4 @@
-public import H2RPC
+internal import H2RPC
 public import RescoringMessages
 
 /// The methods of the standard `grpc.health.v1.Health` service.
