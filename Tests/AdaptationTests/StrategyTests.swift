@@ -85,7 +85,7 @@ struct StrategyTests {
             #expect(budget <= previous && budget >= 16)
             previous = budget
         }
-        #expect(throws: AdaptationError.self) {
+        #expect(throws: NeuralLMError.self) {
             try AdaLoRASettings(targetRank: 2, initialWarmupSteps: 60, finalFixedSteps: 70, totalSteps: 130)
                 .validate(initialRank: 4)
         }
@@ -225,10 +225,10 @@ struct StrategyTests {
     @Test("strategy settings are validated")
     func validation() {
         let lora = LoRAConfiguration(rank: 4, alpha: 8)
-        #expect(throws: AdaptationError.self) {
+        #expect(throws: NeuralLMError.self) {
             try StrategySettings(strategy: .adalora, lora: lora).validate()
         }
-        #expect(throws: AdaptationError.self) {
+        #expect(throws: NeuralLMError.self) {
             try StrategySettings(strategy: .warmup, lora: lora, warmupRank: 4, warmupSteps: 3).validate()
         }
     }

@@ -147,7 +147,7 @@ public struct LoRAAdapter: LinearAdapter, Equatable {
         case "lora_A.weight" where tensor.shape == a.shape: a = tensor
         case "lora_B.weight" where tensor.shape == b.shape: b = tensor
         default:
-            throw AdaptationError(
+            throw NeuralLMError(
                 .baseMismatch, "LoRA parameter \(name) with shape \(tensor.shape) does not fit rank \(rank)")
         }
     }

@@ -1,3 +1,5 @@
+import NeuralLM
+
 /// How a model is adapted; each is a value of `secondpass train --strategy`.
 public enum TrainingStrategy: String, Sendable, Codable, CaseIterable {
     /// Every base weight trainable, no adapter: the baseline.
@@ -42,22 +44,22 @@ public struct StrategySettings: Sendable, Codable, Equatable {
         switch strategy {
         case .adalora:
             guard let adaLoRA else {
-                throw AdaptationError(
+                throw NeuralLMError(
                     .invalidConfiguration, "adalora needs AdaLoRA settings (target rank, schedule)")
             }
             try adaLoRA.validate(initialRank: lora.rank)
         case .warmup:
             guard let warmupRank, let warmupSteps else {
-                throw AdaptationError(
+                throw NeuralLMError(
                     .invalidConfiguration, "warmup needs a warm-up rank and a number of warm-up steps")
             }
             guard warmupRank > lora.rank else {
-                throw AdaptationError(
+                throw NeuralLMError(
                     .invalidConfiguration,
                     "warm-up rank \(warmupRank) must exceed the target rank \(lora.rank)")
             }
             guard warmupSteps >= 1 else {
-                throw AdaptationError(.invalidConfiguration, "warm-up steps must be at least 1")
+                throw NeuralLMError(.invalidConfiguration, "warm-up steps must be at least 1")
             }
         case .full, .lora, .dylora:
             break

@@ -116,7 +116,7 @@ public struct AdapterTrainer: Sendable {
             result.components["orthogonality", default: 0] += Double(regulariser.loss)
         }
         guard result.loss.isFinite else {
-            throw AdaptationError(.invalidData, "loss became \(result.loss) at step \(step)")
+            throw NeuralLMError(.invalidData, "loss became \(result.loss) at step \(step)")
         }
         var gradients = result.gradients
         let importanceGradients = gradients
