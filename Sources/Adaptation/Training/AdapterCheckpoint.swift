@@ -77,7 +77,7 @@ extension AdapterTrainer {
             throw NeuralLMError(.corruptFile, "\(directory.path)/trainer_state.json: \(error)")
         }
         try self.init(base: base, settings: state.settings, optimization: state.optimization)
-        if settings.strategy == .warmup, let warmupSteps = settings.warmupSteps, state.step >= warmupSteps {
+        if case .warmup(let warmup) = settings.strategy, state.step >= warmup.steps {
             reduceRank(to: settings.lora.rank)
         }
         let parameters: [String: Tensor]

@@ -187,7 +187,8 @@ public struct TrainingRun {
             }
         } else {
             try PEFTAdapterFiles.save(
-                model: trainer.model, configuration: trainer.settings.lora, adaLoRA: trainer.settings.adaLoRA,
+                model: trainer.model, configuration: trainer.settings.lora,
+                adaLoRA: trainer.settings.strategy.adaLoRA,
                 baseName: options.baseName, to: directory)
         }
     }
@@ -266,7 +267,8 @@ public struct TrainingRun {
         }
         let total = seconds.reduce(0, +)
         let summary = TrainingSummary(
-            strategy: trainer.settings.strategy, objective: options.objective, stepsCompleted: trainer.step,
+            strategy: trainer.settings.strategy.name, objective: options.objective,
+            stepsCompleted: trainer.step,
             interrupted: interrupted, trainableParameters: trainer.trainableParameterCount,
             trainingStateBytes: trainer.trainingStateBytes, peakResidentBytes: peak,
             meanSecondsPerStep: seconds.isEmpty ? 0 : total / Double(seconds.count),
