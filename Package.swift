@@ -46,11 +46,13 @@ let package = Package(
             name: "messages-bench", dependencies: ["RescoringMessages"], path: "Benchmarks/MessagesBench"),
 
         // MARK: Domain (no transport)
+        /// The one seeded generator (SplitMix64) every module and test draws reproducible streams from.
+        .target(name: "SeededRandom"),
         .target(name: "NBest"),
-        .target(name: "NeuralLM", dependencies: ["COpenBLAS"]),
-        .target(name: "Phonetics", dependencies: ["NBest"]),
-        .target(name: "Evaluation", dependencies: ["NBest"]),
-        .target(name: "FirstPass", dependencies: ["NBest", "Phonetics", "Evaluation"]),
+        .target(name: "NeuralLM", dependencies: ["COpenBLAS", "SeededRandom"]),
+        .target(name: "Phonetics", dependencies: ["NBest", "SeededRandom"]),
+        .target(name: "Evaluation", dependencies: ["NBest", "SeededRandom"]),
+        .target(name: "FirstPass", dependencies: ["NBest", "Phonetics", "Evaluation", "SeededRandom"]),
         .target(name: "Adaptation", dependencies: ["NeuralLM", "Evaluation", "NBest", "Rescoring"]),
         .target(name: "Rescoring", dependencies: ["NBest", "NeuralLM"]),
 
@@ -64,7 +66,7 @@ let package = Package(
             name: "secondpass",
             dependencies: [
                 "H2RPC", "RescoringMessages", "NBest", "NeuralLM", "Phonetics", "Evaluation", "FirstPass",
-                "Adaptation", "Rescoring", "RescoringRPC", "RescorerServer",
+                "Adaptation", "Rescoring", "RescoringRPC", "RescorerServer", "SeededRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -83,19 +85,22 @@ let package = Package(
         /// One way for every test target to find the package root and run the Python peers.
         .target(name: "SecondPassTestSupport", path: "Tests/Support"),
         .testTarget(name: "NBestTests", dependencies: ["NBest"]),
+        .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
         .testTarget(
-            name: "RescoringMessagesTests", dependencies: ["SecondPassTestSupport", "RescoringMessages"]),
+            name: "RescoringMessagesTests",
+            dependencies: ["SecondPassTestSupport", "RescoringMessages", "SeededRandom"]),
         .testTarget(
             name: "H2RPCTests",
             dependencies: [
-                "H2RPC", "RescoringMessages",
+                "H2RPC", "RescoringMessages", "SeededRandom",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(
-            name: "NeuralLMTests", dependencies: ["SecondPassTestSupport", "NeuralLM"], exclude: ["Python"]),
+            name: "NeuralLMTests", dependencies: ["SecondPassTestSupport", "NeuralLM", "SeededRandom"],
+            exclude: ["Python"]),
         .testTarget(
             name: "RescoringRPCTests",
             dependencies: [
@@ -104,9 +109,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
-        .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["SecondPassTestSupport", "Evaluation", "NBest"]),
-        .testTarget(name: "FirstPassTests", dependencies: ["FirstPass"]),
+        .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics", "SeededRandom"]),
+        .testTarget(
+            name: "EvaluationTests",
+            dependencies: ["SecondPassTestSupport", "Evaluation", "NBest", "SeededRandom"]),
+        .testTarget(name: "FirstPassTests", dependencies: ["FirstPass", "SeededRandom"]),
         .testTarget(
             name: "AdaptationTests",
             dependencies: ["SecondPassTestSupport", "Adaptation", "NeuralLM", "NBest", "Rescoring"],

@@ -1,4 +1,5 @@
 import Phonetics
+import SeededRandom
 
 /// One way a single reference word may be recognised, before parameters and noise are
 /// applied: the per-word part of a lattice arc, cached by ``PhoneticConfusionModel``.

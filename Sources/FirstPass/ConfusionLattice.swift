@@ -1,5 +1,6 @@
 import Foundation
 import Phonetics
+import SeededRandom
 
 /// One way the recogniser may render one or two reference words, with its score parts.
 struct LatticeArc: Sendable {

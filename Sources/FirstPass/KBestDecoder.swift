@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// A partial path through a ``ConfusionLattice`` with its accumulated scores.
 ///
 /// Paths do not carry their words: a back pointer (predecessor node and index, arc taken)
@@ -104,12 +106,11 @@ enum KBestDecoder {
         return pieces.reversed().flatMap { $0 }
     }
 
-    /// Order-sensitive combination of a sequence hash with the next word's hash.
+    /// Order-sensitive combination of a sequence hash with the next word's hash: the first
+    /// SplitMix64 draw seeded by their xor (its mixing function scatters nearby inputs).
     @inline(__always)
     static func extendHash(_ hash: UInt64, _ word: UInt64) -> UInt64 {
-        var z = (hash ^ word) &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        var mixer = SplitMix64(seed: hash ^ word)
+        return mixer.next()
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import NBest
 import Phonetics
+import SeededRandom
 
 /// Simulates a first-pass recogniser: reference sentence in, ranked N-best list out.
 ///

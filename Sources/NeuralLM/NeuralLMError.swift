@@ -1,12 +1,15 @@
-/// An error from the language-model engine: a machine-readable code and a human message.
+/// An error from the language-model engine or its adapters: a machine-readable code and a
+/// human message.
 ///
 /// Shaped like grpc-swift's `RPCError` so callers can switch on `code` while logs carry the
-/// precise reason (which tensor, which offset, which field).
+/// precise reason (which tensor, which offset, which field). `Adaptation` throws this type too,
+/// with its own extra codes (`baseMismatch`, `invalidData`), so callers catch one error shape.
 public struct NeuralLMError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Kinds of failure.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private let name: String
-        private init(_ name: String) { self.name = name }
+        /// Package-wide so `Adaptation` can add its codes; clients cannot invent new ones.
+        package init(_ name: String) { self.name = name }
         public var description: String { name }
 
         /// A configuration value is missing, malformed or unsupported.

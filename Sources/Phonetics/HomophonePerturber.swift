@@ -1,4 +1,5 @@
 import NBest
+import SeededRandom
 
 /// Seeded homophone perturbations of N-best lists, for measuring rescorer robustness.
 ///

@@ -39,24 +39,14 @@ func peakRSS() -> Double {
 
 /// sgemm rate on square 1024 matrices and on the MLP's shape.
 func sgemmRate(size m: Int, _ n: Int, _ k: Int, repeats: Int) -> Double {
-    let a = [Float](repeating: 0.5, count: m * k)
-    let b = [Float](repeating: 0.25, count: k * n)
-    var c = [Float](repeating: 0, count: m * n)
+    let a = Tensor(repeating: 0.5, shape: [m, k])
+    let b = Tensor(repeating: 0.25, shape: [k, n])
+    var c = Tensor(zeros: [m, n])
     var times: [Double] = []
     for _ in 0..<(repeats + 1) {
         let clock = ContinuousClock()
         let elapsed = clock.measure {
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    c.withUnsafeMutableBufferPointer { pc in
-                        for _ in 0..<5 {
-                            BLAS.gemm(
-                                m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n,
-                                c: pc.baseAddress!, ldc: n)
-                        }
-                    }
-                }
-            }
+            for _ in 0..<5 { BLAS.gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &c, ldc: n) }
         }
         times.append(seconds(elapsed))
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import SeededRandom
 
 /// `secondpass bench-eval`: alignment throughput and corpus-WER time, against jiwer in the same run.
 ///
@@ -131,7 +132,7 @@ struct BenchEvalCommand: ParsableCommand {
 
     /// Seeded references and noisy hypotheses.
     private func makeCorpus() -> ([String], [String]) {
-        var generator = ResamplingGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let onsets = ["b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "w", "th", "sh", "st"]
         let vowels = ["a", "e", "i", "o", "u", "ea", "ou"]
         let codas = ["", "n", "t", "s", "nd", "rk", "ll"]

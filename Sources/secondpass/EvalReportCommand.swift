@@ -44,8 +44,8 @@ struct EvalReportCommand: ParsableCommand {
         let set = try OutcomeSet(jsonLines: data)
         let comparisons = try compare.map(parseComparison)
         let builder = ReportBuilder(bootstrap: BootstrapSettings(resamples: resamples, seed: seed))
-        var conditionReports: [ConditionReport] = []
-        var robustnessReports: [RobustnessReport] = []
+        var conditionReports: [ConditionFigures] = []
+        var robustnessReports: [RobustnessSweep] = []
         var systemComparisons: [SystemComparison] = []
         for run in set.runs {
             let conditions = set.conditions(run: run)
@@ -93,8 +93,8 @@ struct EvalReportCommand: ParsableCommand {
     }
 
     private struct Reports: Encodable {
-        var conditions: [ConditionReport]
-        var robustness: [RobustnessReport]
+        var conditions: [ConditionFigures]
+        var robustness: [RobustnessSweep]
         var comparisons: [SystemComparison]
     }
 

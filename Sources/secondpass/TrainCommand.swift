@@ -128,10 +128,15 @@ struct TrainCommand: AsyncParsableCommand {
             finalFixedSteps: tfinal ?? steps / 5,
             maskInterval: deltaT, beta1: beta1, beta2: beta2, orthogonalityWeight: orthWeight,
             totalSteps: steps)
-        let settings = StrategySettings(
-            strategy: strategy, lora: lora, adaLoRA: strategy == .adalora ? adaLoRA : nil,
-            warmupRank: strategy == .warmup ? warmupRank : nil,
-            warmupSteps: strategy == .warmup ? (warmupSteps ?? steps / 5) : nil)
+        let chosen: StrategySettings.Strategy =
+            switch strategy {
+            case .full: .full
+            case .lora: .lora
+            case .adalora: .adalora(adaLoRA)
+            case .dylora: .dylora
+            case .warmup: .warmup(WarmupSettings(rank: warmupRank, steps: warmupSteps ?? steps / 5))
+            }
+        let settings = StrategySettings(strategy: chosen, lora: lora)
         let optimization = OptimizationSettings(
             schedule: LearningRateSchedule(peak: learningRate, warmupSteps: lrWarmup, totalSteps: steps),
             optimizer: AdamW.Hyperparameters(weightDecay: weightDecay),
@@ -174,7 +179,7 @@ struct TrainCommand: AsyncParsableCommand {
             : try AdapterTrainer(base: model, settings: settings, optimization: optimization)
         let stateMB = Double(trainer.trainingStateBytes) / 1_048_576
         print(
-            "strategy \(trainer.settings.strategy.rawValue), objective \(objective.rawValue): "
+            "strategy \(trainer.settings.strategy.name.rawValue), objective \(objective.rawValue): "
                 + "\(trainer.trainableParameterCount) trainable parameters, "
                 + String(format: "%.1f MB parameter+gradient+AdamW state", stateMB)
                 + (resume ? ", resuming at step \(trainer.step)" : ""))

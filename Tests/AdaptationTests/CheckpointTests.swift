@@ -57,7 +57,7 @@ struct CheckpointTests {
         try Self.step(&trainer)
         try trainer.saveCheckpoint(to: directory)
         try Data("{".utf8).write(to: directory.appendingPathComponent("trainer_state.json"))
-        #expect(throws: AdaptationError.self) { try AdapterTrainer(resumingFrom: directory, base: base) }
+        #expect(throws: NeuralLMError.self) { try AdapterTrainer(resumingFrom: directory, base: base) }
     }
 
     @Test("a DyLoRA adapter saved at a truncated rank computes the truncated update")

@@ -138,13 +138,13 @@ struct LoRAAdapterTests {
     @Test("bad settings are rejected with a message")
     func invalidConfiguration() throws {
         var model = try Support.perturbedModel()
-        #expect(throws: AdaptationError.self) {
+        #expect(throws: NeuralLMError.self) {
             try model.attachLoRA(LoRAConfiguration(rank: 0, alpha: 1), seed: 0)
         }
-        #expect(throws: AdaptationError.self) {
+        #expect(throws: NeuralLMError.self) {
             try model.attachLoRA(LoRAConfiguration(rank: 2, alpha: 1, dropout: 1), seed: 0)
         }
-        #expect(throws: AdaptationError.self) { try TargetModule.parseList("attn.q_proj") }
+        #expect(throws: NeuralLMError.self) { try TargetModule.parseList("attn.q_proj") }
         #expect(try TargetModule.parseList("all") == TargetModule.allCases)
     }
 }

@@ -146,7 +146,7 @@ struct MWERTests {
         #expect(example.referenceWordCount == 3)
         var missing = list
         missing.hypotheses[1].tokenIDs = []
-        let error = try #require(throws: AdaptationError.self) {
+        let error = try #require(throws: NeuralLMError.self) {
             try MWERExample(list: missing, reference: "the cat sat")
         }
         #expect(error.code == .invalidData && error.message.contains("utt1"))

@@ -51,7 +51,7 @@ struct PEFTFileTests {
         defer { Support.cleanUp(directory) }
         _ = try savedAdapter(directory)
         var other = try Support.perturbedModel(seed: 99)
-        let error = try #require(throws: AdaptationError.self) {
+        let error = try #require(throws: NeuralLMError.self) {
             try PEFTAdapterFiles.load(from: directory, into: &other)
         }
         #expect(error.code == .baseMismatch)
@@ -71,7 +71,7 @@ struct PEFTFileTests {
         let config = GPT2Config(
             vocabSize: 31, nPositions: 16, nEmbd: 8, nLayer: 2, nHead: 2, bosTokenId: 1, eosTokenId: 2)
         var other = try GPT2Model(config: config, seed: 1)
-        let error = try #require(throws: AdaptationError.self) {
+        let error = try #require(throws: NeuralLMError.self) {
             try PEFTAdapterFiles.load(from: directory, into: &other)
         }
         #expect(error.code == .baseMismatch)
@@ -106,7 +106,7 @@ struct PEFTFileTests {
             Issue.record("unknown damage")
         }
         var model = try Support.perturbedModel()
-        let error = try #require(throws: AdaptationError.self) {
+        let error = try #require(throws: NeuralLMError.self) {
             try PEFTAdapterFiles.load(from: directory, into: &model)
         }
         #expect(!error.message.isEmpty)

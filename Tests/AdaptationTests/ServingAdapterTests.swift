@@ -54,16 +54,16 @@ struct ServingAdapterTests {
         _ = try saveAdapter(directory, seed: 1)
         var serving = try Support.perturbedModel()
         try PEFTAdapterFiles.loadServing(named: "a", from: directory, into: &serving)
-        #expect(throws: AdaptationError.self) {
+        #expect(throws: NeuralLMError.self) {
             try PEFTAdapterFiles.loadServing(named: "a", from: directory, into: &serving)
         }
-        #expect(throws: AdaptationError.self) {
+        #expect(throws: NeuralLMError.self) {
             try PEFTAdapterFiles.loadServing(named: "", from: directory, into: &serving)
         }
         let weights = directory.appendingPathComponent("adapter_model.safetensors")
         let bytes = try Data(contentsOf: weights)
         try bytes.prefix(bytes.count / 2).write(to: weights)
-        #expect(throws: AdaptationError.self) {
+        #expect(throws: NeuralLMError.self) {
             try PEFTAdapterFiles.loadServing(named: "c", from: directory, into: &serving)
         }
         #expect(serving.servingAdapterNames == ["a"])

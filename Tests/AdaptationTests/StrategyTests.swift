@@ -15,14 +15,19 @@ struct StrategyTests {
         switch strategy {
         case .adalora:
             return StrategySettings(
-                strategy: .adalora, lora: lora,
-                adaLoRA: AdaLoRASettings(
-                    targetRank: 2, initialWarmupSteps: 5, finalFixedSteps: 5, maskInterval: 2,
-                    totalSteps: totalSteps))
+                strategy: .adalora(
+                    AdaLoRASettings(
+                        targetRank: 2, initialWarmupSteps: 5, finalFixedSteps: 5, maskInterval: 2,
+                        totalSteps: totalSteps)),
+                lora: lora)
         case .warmup:
-            return StrategySettings(strategy: .warmup, lora: lora, warmupRank: 8, warmupSteps: 10)
-        default:
-            return StrategySettings(strategy: strategy, lora: lora)
+            return StrategySettings(strategy: .warmup(WarmupSettings(rank: 8, steps: 10)), lora: lora)
+        case .full:
+            return StrategySettings(strategy: .full, lora: lora)
+        case .lora:
+            return StrategySettings(strategy: .lora, lora: lora)
+        case .dylora:
+            return StrategySettings(strategy: .dylora, lora: lora)
         }
     }
 
@@ -85,7 +90,7 @@ struct StrategyTests {
             #expect(budget <= previous && budget >= 16)
             previous = budget
         }
-        #expect(throws: AdaptationError.self) {
+        #expect(throws: NeuralLMError.self) {
             try AdaLoRASettings(targetRank: 2, initialWarmupSteps: 60, finalFixedSteps: 70, totalSteps: 130)
                 .validate(initialRank: 4)
         }
@@ -225,11 +230,16 @@ struct StrategyTests {
     @Test("strategy settings are validated")
     func validation() {
         let lora = LoRAConfiguration(rank: 4, alpha: 8)
-        #expect(throws: AdaptationError.self) {
-            try StrategySettings(strategy: .adalora, lora: lora).validate()
+        #expect(throws: NeuralLMError.self) {
+            try StrategySettings(strategy: .warmup(WarmupSettings(rank: 4, steps: 3)), lora: lora).validate()
         }
-        #expect(throws: AdaptationError.self) {
-            try StrategySettings(strategy: .warmup, lora: lora, warmupRank: 4, warmupSteps: 3).validate()
+        #expect(throws: NeuralLMError.self) {
+            try StrategySettings(strategy: .warmup(WarmupSettings(rank: 8, steps: 0)), lora: lora).validate()
+        }
+        #expect(throws: NeuralLMError.self) {
+            let schedule = AdaLoRASettings(
+                targetRank: 8, initialWarmupSteps: 1, finalFixedSteps: 1, totalSteps: 10)
+            try StrategySettings(strategy: .adalora(schedule), lora: lora).validate()
         }
     }
 }

@@ -105,12 +105,12 @@ struct TrainingRunTests {
 
     @Test("missing inputs are rejected before training")
     func validation() {
-        #expect(throws: AdaptationError.self) {
+        #expect(throws: NeuralLMError.self) {
             try TrainingRun(
                 options: Self.options(.mwer), data: TrainingData(trainSequences: [[1, 2]]),
                 output: URL(fileURLWithPath: "/tmp"))
         }
-        #expect(throws: AdaptationError.self) {
+        #expect(throws: NeuralLMError.self) {
             try TrainingRun(
                 options: Self.options(.clm), data: TrainingData(), output: URL(fileURLWithPath: "/tmp"))
         }
@@ -127,7 +127,7 @@ struct TrainingRunTests {
                 [1, 3, 4, 5, 2], [1, 6, 7, 2],
             ])
         try "3 4 99\n".write(to: tokens, atomically: true, encoding: .utf8)
-        let error = try #require(throws: AdaptationError.self) {
+        let error = try #require(throws: NeuralLMError.self) {
             try TrainingDataFiles.readTokenSequences(tokens, config: Support.tinyConfig)
         }
         #expect(error.message.contains("t.txt:1"))
@@ -141,7 +141,7 @@ struct TrainingRunTests {
         #expect(examples.map(\.utteranceID) == ["a", "b"])
         #expect(examples[0].candidates.map(\.wordErrors) == [0, 1])
         try "{\"utteranceID\":\"a\"}\n".write(to: nbest, atomically: true, encoding: .utf8)
-        let bad = try #require(throws: AdaptationError.self) {
+        let bad = try #require(throws: NeuralLMError.self) {
             try TrainingDataFiles.readNBestExamples(nbest, config: Support.tinyConfig)
         }
         #expect(bad.message.contains("n.jsonl:1"))
@@ -168,7 +168,7 @@ struct TextDataTests {
         #expect(sequences[0] == [1, 3, 4, 5, 2])
         #expect(sequences[1] == [1] + Array(repeating: 6, count: 14) + [2])
         #expect(sequences[2] == [1] + Array(repeating: 6, count: 6) + [2])
-        let error = try #require(throws: AdaptationError.self) {
+        let error = try #require(throws: NeuralLMError.self) {
             try TrainingDataFiles.readTextSequences(url, config: Support.tinyConfig) { _ in [99] }
         }
         #expect(error.message.contains("text.txt:1"))

@@ -1,3 +1,4 @@
+import SeededRandom
 import Testing
 
 @testable import Evaluation
@@ -20,7 +21,7 @@ private func plainLevenshtein(_ a: [Substring], _ b: [Substring]) -> Int {
 struct AlignmentPropertyTests {
     @Test(arguments: [UInt64(1), 2, 3])
     func countsAreConsistentAndMinimal(seed: UInt64) {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var aligner = WordAligner()
         let vocabulary = ["a", "b", "c", "d", "e"]
         for _ in 0..<1000 {

@@ -1,3 +1,4 @@
+import SeededRandom
 import Testing
 
 @testable import Evaluation
@@ -53,7 +54,7 @@ private struct BootstrapJob: Encodable {
 @Suite("Paired bootstrap parity with numpy")
 struct BootstrapParityTests {
     @Test func intervalsMatchAnIndependentImplementation() throws {
-        var generator = SeededGenerator(seed: 99)
+        var generator = SplitMix64(seed: 99)
         let words = (0..<120).map { _ in Double(Int.random(in: 1...25, using: &generator)) }
         let errorsA = words.map { Double(Int.random(in: 0...Int($0 / 3), using: &generator)) }
         let errorsB = words.map { Double(Int.random(in: 0...Int($0 / 4), using: &generator)) }

@@ -169,8 +169,8 @@ struct RobustnessTests {
         #expect(conditionTable.contains("| sys | clean | 5 | 11.11% | 5.56% ["))
         let encoder = JSONEncoder()
         let decoder = JSONDecoder()
-        #expect(try decoder.decode(RobustnessReport.self, from: encoder.encode(robustness)) == robustness)
-        #expect(try decoder.decode(ConditionReport.self, from: encoder.encode(condition)) == condition)
+        #expect(try decoder.decode(RobustnessSweep.self, from: encoder.encode(robustness)) == robustness)
+        #expect(try decoder.decode(ConditionFigures.self, from: encoder.encode(condition)) == condition)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 import Testing
 
 @testable import Evaluation
@@ -88,7 +89,7 @@ struct StatisticsTests {
     /// and the interval narrows as utterances are added.
     @Test(arguments: [UInt64(11), 12, 13, 14])
     func bootstrapIntervalContainsPointEstimate(seed: UInt64) throws {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let n = 300
         let words = (0..<n).map { _ in Double(Int.random(in: 1...20, using: &generator)) }
         let errorsA = words.map { Double(Int.random(in: 0...Int($0 / 2), using: &generator)) }
@@ -107,7 +108,7 @@ struct StatisticsTests {
     }
 
     @Test func splitMixBoundedDrawsAreInRangeAndUniformEnough() {
-        var generator = ResamplingGenerator(seed: 1)
+        var generator = SplitMix64(seed: 1)
         var histogram = [Int](repeating: 0, count: 7)
         for _ in 0..<70_000 { histogram[generator.next(below: 7)] += 1 }
         for count in histogram { #expect(abs(count - 10_000) < 500) }
@@ -118,7 +119,7 @@ struct StatisticsTests {
 struct StatisticsPropertyTests {
     @Test(arguments: [UInt64(21), 22, 23])
     func mapssweIsOneForIdenticalAndSymmetricOtherwise(seed: UInt64) throws {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         for _ in 0..<50 {
             let n = Int.random(in: 2...40, using: &generator)
             let a = (0..<n).map { _ in Int.random(in: 0...6, using: &generator) }

@@ -1,3 +1,4 @@
+import SeededRandom
 import Testing
 
 @testable import Evaluation
@@ -49,7 +50,7 @@ struct WordAlignerTests {
     }
 
     @Test func alignerReuseGivesSameResultsAsFreshAligner() {
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         var shared = WordAligner()
         let vocabulary = ["a", "b", "c", "d"]
         for _ in 0..<300 {

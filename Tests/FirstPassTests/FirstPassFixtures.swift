@@ -1,6 +1,7 @@
 import FirstPass
 import NBest
 import Phonetics
+import SeededRandom
 
 /// A small synthetic lexicon and corpus with homophones, near-homophones, splits and merges.
 enum FirstPassFixtures {

@@ -1,4 +1,5 @@
 import H2RPC
+import SeededRandom
 import Testing
 
 /// Hostile or broken peers get a precise status or a closed connection, and never disturb other
@@ -137,17 +138,8 @@ import Testing
     }
 }
 
-/// A small deterministic generator (SplitMix64) so random inputs are the same on every run.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
+    /// One random byte (the low 8 bits of a draw), for random frame payloads.
     mutating func nextByte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
 }
 

@@ -1,4 +1,5 @@
 import H2RPC
+import SeededRandom
 import Synchronization
 import Testing
 

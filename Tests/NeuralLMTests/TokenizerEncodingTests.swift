@@ -1,5 +1,6 @@
 import Foundation
 import NeuralLM
+import SeededRandom
 import Testing
 
 /// Encoding, decoding, special tokens and the tokenizer.json file format.
@@ -25,7 +26,7 @@ struct TokenizerEncodingTests {
     @Test("Every byte sequence encodes without an unknown token")
     func noUnknown() throws {
         let tokenizer = try TokenizerTestSupport.shared.get()
-        var generator = TokenizerTestSupport.SeededGenerator(state: 99)
+        var generator = SplitMix64(seed: 99)
         for _ in 0..<50 {
             let scalars = (0..<20).map { _ in
                 Unicode.Scalar(UInt32.random(in: 0x20...0x2FFF, using: &generator)) ?? "x"

@@ -1,6 +1,7 @@
 import Foundation
 import NeuralLM
 import SecondPassTestSupport
+import SeededRandom
 
 /// Shared fixtures for the tokenizer tests: a deterministic corpus, tricky sentences, paths.
 enum TokenizerTestSupport {
@@ -14,19 +15,6 @@ enum TokenizerTestSupport {
         }
         return packageRoot.appendingPathComponent(".venv/bin/python")
     }()
-
-    /// SplitMix64: a tiny seeded generator so every fixture is the same on every run.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let words = [
         "the", "lord", "said", "to", "moses", "and", "emma", "was", "not", "an", "ill", "disposed", "young",
@@ -42,7 +30,7 @@ enum TokenizerTestSupport {
 
     /// A training corpus of `lines` sentences drawn from `words` (Zipf-like by repetition of early words).
     static func corpus(lines: Int, seed: UInt64) -> [String] {
-        var generator = SeededGenerator(state: seed)
+        var generator = SplitMix64(seed: seed)
         return (0..<lines).map { _ in
             let length = Int.random(in: 3...14, using: &generator)
             return (0..<length).map { _ in
@@ -72,7 +60,7 @@ enum TokenizerTestSupport {
 
     /// Tricky sentences plus `count` generated ones mixing corpus words, case, digits, punctuation, unicode.
     static func paritySentences(count: Int, seed: UInt64) -> [String] {
-        var generator = SeededGenerator(state: seed)
+        var generator = SplitMix64(seed: seed)
         let extras = [
             ",", ".", "!", "?", "'", "\"", "-", "--", "...", "42", "1999", "3.5", "é", "ß", "日本", "🙂", "\t",
             "  ",

@@ -1,4 +1,5 @@
 import NBest
+import SeededRandom
 
 @testable import Phonetics
 

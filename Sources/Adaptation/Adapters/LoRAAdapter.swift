@@ -55,16 +55,10 @@ public struct LoRAAdapter: LinearAdapter, Equatable {
         let hidden = project(x)
         var output = Tensor(zeros: [input.rows, outFeatures])
         let r = effectiveRank
-        hidden.storage.withUnsafeBufferPointer { h in
-            b.storage.withUnsafeBufferPointer { pb in
-                output.storage.withUnsafeMutableBufferPointer { y in
-                    BLAS.gemm(
-                        transposeB: true, m: input.rows, n: outFeatures, k: r, alpha: scaling,
-                        a: h.baseAddress!, lda: r, b: pb.baseAddress!, ldb: rank, c: y.baseAddress!,
-                        ldc: outFeatures)
-                }
-            }
-        }
+        // y = s · h · B[:, :r]ᵀ
+        BLAS.gemm(
+            transposeB: true, m: input.rows, n: outFeatures, k: r, alpha: scaling, a: hidden, lda: r, b: b,
+            ldb: rank, c: &output, ldc: outFeatures)
         return output
     }
 
@@ -72,15 +66,9 @@ public struct LoRAAdapter: LinearAdapter, Equatable {
     private func project(_ x: Tensor) -> Tensor {
         let r = effectiveRank
         var hidden = Tensor(zeros: [x.rows, r])
-        x.storage.withUnsafeBufferPointer { px in
-            a.storage.withUnsafeBufferPointer { pa in
-                hidden.storage.withUnsafeMutableBufferPointer { h in
-                    BLAS.gemm(
-                        transposeB: true, m: x.rows, n: r, k: inFeatures, a: px.baseAddress!, lda: inFeatures,
-                        b: pa.baseAddress!, ldb: inFeatures, c: h.baseAddress!, ldc: r)
-                }
-            }
-        }
+        BLAS.gemm(
+            transposeB: true, m: x.rows, n: r, k: inFeatures, a: x, lda: inFeatures, b: a, ldb: inFeatures,
+            c: &hidden, ldc: r)
         return hidden
     }
 
@@ -96,42 +84,22 @@ public struct LoRAAdapter: LinearAdapter, Equatable {
         var gradB = Tensor(zeros: b.shape)
         var gradHidden = Tensor(zeros: [rows, r])
         var gradInput = Tensor(zeros: [rows, inFeatures])
-        gradOutput.storage.withUnsafeBufferPointer { g in
-            b.storage.withUnsafeBufferPointer { pb in
-                // ∂B[:, :r] = s · gᵀ · h
-                hidden.storage.withUnsafeBufferPointer { h in
-                    gradB.storage.withUnsafeMutableBufferPointer { gb in
-                        BLAS.gemm(
-                            transposeA: true, m: outFeatures, n: r, k: rows, alpha: s, a: g.baseAddress!,
-                            lda: outFeatures, b: h.baseAddress!, ldb: r, c: gb.baseAddress!, ldc: rank)
-                    }
-                }
-                // ∂h = s · g · B[:, :r]
-                gradHidden.storage.withUnsafeMutableBufferPointer { gh in
-                    BLAS.gemm(
-                        m: rows, n: r, k: outFeatures, alpha: s, a: g.baseAddress!, lda: outFeatures,
-                        b: pb.baseAddress!, ldb: rank, c: gh.baseAddress!, ldc: r)
-                }
-            }
-        }
-        gradHidden.storage.withUnsafeBufferPointer { gh in
-            // ∂A[:r] = ∂hᵀ · x
-            x.storage.withUnsafeBufferPointer { px in
-                gradA.storage.withUnsafeMutableBufferPointer { ga in
-                    BLAS.gemm(
-                        transposeA: true, m: r, n: inFeatures, k: rows, a: gh.baseAddress!, lda: r,
-                        b: px.baseAddress!, ldb: inFeatures, c: ga.baseAddress!, ldc: inFeatures)
-                }
-            }
-            // ∂x = ∂h · A[:r] (then through the dropout mask)
-            a.storage.withUnsafeBufferPointer { pa in
-                gradInput.storage.withUnsafeMutableBufferPointer { gx in
-                    BLAS.gemm(
-                        m: rows, n: inFeatures, k: r, a: gh.baseAddress!, lda: r, b: pa.baseAddress!,
-                        ldb: inFeatures, c: gx.baseAddress!, ldc: inFeatures)
-                }
-            }
-        }
+        // ∂B[:, :r] = s · gᵀ · h
+        BLAS.gemm(
+            transposeA: true, m: outFeatures, n: r, k: rows, alpha: s, a: gradOutput, lda: outFeatures,
+            b: hidden, ldb: r, c: &gradB, ldc: rank)
+        // ∂h = s · g · B[:, :r]
+        BLAS.gemm(
+            m: rows, n: r, k: outFeatures, alpha: s, a: gradOutput, lda: outFeatures, b: b, ldb: rank,
+            c: &gradHidden, ldc: r)
+        // ∂A[:r] = ∂hᵀ · x
+        BLAS.gemm(
+            transposeA: true, m: r, n: inFeatures, k: rows, a: gradHidden, lda: r, b: x, ldb: inFeatures,
+            c: &gradA, ldc: inFeatures)
+        // ∂x = ∂h · A[:r] (then through the dropout mask)
+        BLAS.gemm(
+            m: rows, n: inFeatures, k: r, a: gradHidden, lda: r, b: a, ldb: inFeatures, c: &gradInput,
+            ldc: inFeatures)
         if let mask {
             for index in 0..<mask.count { gradInput.storage[index] *= mask[index] }
         }
@@ -147,7 +115,7 @@ public struct LoRAAdapter: LinearAdapter, Equatable {
         case "lora_A.weight" where tensor.shape == a.shape: a = tensor
         case "lora_B.weight" where tensor.shape == b.shape: b = tensor
         default:
-            throw AdaptationError(
+            throw NeuralLMError(
                 .baseMismatch, "LoRA parameter \(name) with shape \(tensor.shape) does not fit rank \(rank)")
         }
     }
@@ -156,17 +124,10 @@ public struct LoRAAdapter: LinearAdapter, Equatable {
     public var deltaWeight: Tensor {
         let r = effectiveRank
         var delta = Tensor(zeros: [inFeatures, outFeatures])
-        a.storage.withUnsafeBufferPointer { pa in
-            b.storage.withUnsafeBufferPointer { pb in
-                delta.storage.withUnsafeMutableBufferPointer { d in
-                    // Aᵀ[:, :r] · B[:, :r]ᵀ = (B A)ᵀ
-                    BLAS.gemm(
-                        transposeA: true, transposeB: true, m: inFeatures, n: outFeatures, k: r,
-                        alpha: scaling, a: pa.baseAddress!, lda: inFeatures, b: pb.baseAddress!, ldb: rank,
-                        c: d.baseAddress!, ldc: outFeatures)
-                }
-            }
-        }
+        // Aᵀ[:, :r] · B[:, :r]ᵀ = (B A)ᵀ
+        BLAS.gemm(
+            transposeA: true, transposeB: true, m: inFeatures, n: outFeatures, k: r, alpha: scaling, a: a,
+            lda: inFeatures, b: b, ldb: rank, c: &delta, ldc: outFeatures)
         return delta
     }
 

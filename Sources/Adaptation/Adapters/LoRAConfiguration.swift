@@ -1,3 +1,5 @@
+import NeuralLM
+
 /// How the low-rank update is scaled before it is added to the base output.
 public enum LoRAScaling: String, Sendable, Codable, CaseIterable {
     /// α / r, the LoRA paper's rule.
@@ -38,16 +40,16 @@ public struct LoRAConfiguration: Sendable, Codable, Equatable {
     /// Checks ranges; every strategy validates before attaching.
     public func validate() throws {
         guard rank >= 1 else {
-            throw AdaptationError(.invalidConfiguration, "rank must be at least 1, got \(rank)")
+            throw NeuralLMError(.invalidConfiguration, "rank must be at least 1, got \(rank)")
         }
         guard alpha > 0, alpha.isFinite else {
-            throw AdaptationError(.invalidConfiguration, "alpha must be positive, got \(alpha)")
+            throw NeuralLMError(.invalidConfiguration, "alpha must be positive, got \(alpha)")
         }
         guard dropout >= 0, dropout < 1 else {
-            throw AdaptationError(.invalidConfiguration, "dropout must be in [0, 1), got \(dropout)")
+            throw NeuralLMError(.invalidConfiguration, "dropout must be in [0, 1), got \(dropout)")
         }
         guard !targetModules.isEmpty else {
-            throw AdaptationError(.invalidConfiguration, "at least one target module is required")
+            throw NeuralLMError(.invalidConfiguration, "at least one target module is required")
         }
     }
 }

@@ -111,7 +111,7 @@ public struct SVDAdapter: LinearAdapter, Equatable {
         case "lora_E" where tensor.shape == e.shape: e = tensor
         case "lora_B" where tensor.shape == b.shape: b = tensor
         default:
-            throw AdaptationError(
+            throw NeuralLMError(
                 .baseMismatch,
                 "AdaLoRA parameter \(name) with shape \(tensor.shape) does not fit rank \(rank)")
         }

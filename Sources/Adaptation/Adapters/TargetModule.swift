@@ -32,13 +32,13 @@ public enum TargetModule: String, Sendable, Codable, CaseIterable, Hashable {
             let name = part.trimmingCharacters(in: .whitespaces)
             guard let module = TargetModule(rawValue: name) else {
                 let known = allCases.map(\.rawValue).joined(separator: ", ")
-                throw AdaptationError(
+                throw NeuralLMError(
                     .invalidConfiguration, "unknown target module '\(name)'; known: \(known), all")
             }
             if !result.contains(module) { result.append(module) }
         }
         guard !result.isEmpty else {
-            throw AdaptationError(.invalidConfiguration, "no target modules given")
+            throw NeuralLMError(.invalidConfiguration, "no target modules given")
         }
         return result
     }

@@ -1,5 +1,6 @@
 import Evaluation
 import NBest
+import NeuralLM
 import Rescoring
 
 /// One N-best list prepared for MWER: token ids, first-pass scores and word errors per hypothesis.
@@ -41,7 +42,7 @@ public struct MWERExample: Sendable, Equatable {
         list: NBestList, reference: String, tokenize: ((String) throws -> [Int])? = nil
     ) throws {
         guard !list.hypotheses.isEmpty else {
-            throw AdaptationError(.invalidData, "utterance \(list.utteranceID): empty N-best list")
+            throw NeuralLMError(.invalidData, "utterance \(list.utteranceID): empty N-best list")
         }
         var aligner = WordAligner()
         var candidates: [Candidate] = []
@@ -49,7 +50,7 @@ public struct MWERExample: Sendable, Equatable {
             var tokens = hypothesis.tokenIDs.map(Int.init)
             if tokens.isEmpty, !hypothesis.text.isEmpty {
                 guard let tokenize else {
-                    throw AdaptationError(
+                    throw NeuralLMError(
                         .invalidData,
                         "utterance \(list.utteranceID) hypothesis \(index) has no tokenIDs and no tokenizer was given"
                     )
@@ -57,7 +58,7 @@ public struct MWERExample: Sendable, Equatable {
                 tokens = try tokenize(hypothesis.text)
             }
             guard hypothesis.totalScore.isFinite else {
-                throw AdaptationError(
+                throw NeuralLMError(
                     .invalidData,
                     "utterance \(list.utteranceID) hypothesis \(index): first-pass score is not finite")
             }

@@ -37,7 +37,7 @@ public enum MWERObjective {
         model: GPT2Model, examples: [MWERExample], fusion: ScoreFusion, clmBatch: TokenBatch? = nil,
         clmWeight: Double = 0, dropout: inout SeededGenerator?
     ) throws -> ObjectiveResult {
-        guard !examples.isEmpty else { throw AdaptationError(.invalidData, "MWER batch has no N-best lists") }
+        guard !examples.isEmpty else { throw NeuralLMError(.invalidData, "MWER batch has no N-best lists") }
         let bos = model.config.bosTokenId
         let eos = model.config.eosTokenId
         var result = ObjectiveResult(loss: 0, gradients: [:], tokenCount: 0)

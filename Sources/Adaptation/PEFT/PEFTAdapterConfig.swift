@@ -1,4 +1,5 @@
 import Foundation
+import NeuralLM
 
 /// The subset of PEFT 0.10's `adapter_config.json` that LoRA and AdaLoRA adapters use.
 ///
@@ -115,7 +116,7 @@ public struct PEFTAdapterConfig: Codable, Sendable, Equatable {
                 $0.rawValue == pattern || $0.rawValue.hasSuffix("." + pattern)
             }
             guard !matches.isEmpty else {
-                throw AdaptationError(
+                throw NeuralLMError(
                     .baseMismatch,
                     "target module '\(pattern)' matches no GPT-2 projection (attn.c_attn, attn.c_proj, mlp.c_fc, mlp.c_proj)"
                 )
@@ -123,7 +124,7 @@ public struct PEFTAdapterConfig: Codable, Sendable, Equatable {
             for module in matches where !result.contains(module) { result.append(module) }
         }
         guard !result.isEmpty else {
-            throw AdaptationError(.corruptFile, "adapter_config.json: target_modules is empty")
+            throw NeuralLMError(.corruptFile, "adapter_config.json: target_modules is empty")
         }
         return result
     }

@@ -22,7 +22,7 @@ public enum PEFTAdapterFiles {
     ) throws {
         let sites = model.adaptedSites
         guard !sites.isEmpty else {
-            throw AdaptationError(.invalidConfiguration, "the model has no adapters to save")
+            throw NeuralLMError(.invalidConfiguration, "the model has no adapters to save")
         }
         var tensors: [String: Tensor] = [:]
         var rankPattern: [String: [Bool]] = [:]
@@ -43,7 +43,7 @@ public enum PEFTAdapterFiles {
                 rankPattern[site.name + ".lora_E"] = svd.rankMask
                 initialRank = svd.initialRank
             default:
-                throw AdaptationError(.invalidConfiguration, "adapter at \(site.name) has no PEFT form")
+                throw NeuralLMError(.invalidConfiguration, "adapter at \(site.name) has no PEFT form")
             }
         }
         let isAdaLoRA = initialRank != nil
@@ -74,7 +74,7 @@ public enum PEFTAdapterFiles {
             try encoder.encode(config).write(
                 to: directory.appendingPathComponent("adapter_config.json"), options: .atomic)
         } catch {
-            throw AdaptationError(
+            throw NeuralLMError(
                 .ioFailure, "cannot write adapter_config.json in \(directory.path): \(error)")
         }
         let file = SafetensorsFile(
@@ -82,7 +82,7 @@ public enum PEFTAdapterFiles {
         do {
             try file.write(to: directory.appendingPathComponent("adapter_model.safetensors"))
         } catch {
-            throw AdaptationError(.ioFailure, "\(error)")
+            throw NeuralLMError(.ioFailure, "\(error)")
         }
     }
 
@@ -105,22 +105,22 @@ public enum PEFTAdapterFiles {
         do {
             configData = try Data(contentsOf: configURL)
         } catch {
-            throw AdaptationError(.ioFailure, "cannot read \(configURL.path): \(error.localizedDescription)")
+            throw NeuralLMError(.ioFailure, "cannot read \(configURL.path): \(error.localizedDescription)")
         }
         let config: PEFTAdapterConfig
         do {
             config = try JSONDecoder().decode(PEFTAdapterConfig.self, from: configData)
         } catch {
-            throw AdaptationError(.corruptFile, "adapter_config.json is not a PEFT config: \(error)")
+            throw NeuralLMError(.corruptFile, "adapter_config.json is not a PEFT config: \(error)")
         }
         guard config.peftType == "LORA" || config.peftType == "ADALORA" else {
-            throw AdaptationError(
+            throw NeuralLMError(
                 .corruptFile, "adapter_config.json: peft_type \(config.peftType) is not LORA or ADALORA")
         }
         guard config.bias ?? "none" == "none", config.modulesToSave?.isEmpty ?? true,
             !(config.useDora ?? false)
         else {
-            throw AdaptationError(
+            throw NeuralLMError(
                 .corruptFile, "adapter_config.json: bias training, modules_to_save and DoRA are not supported"
             )
         }
@@ -130,12 +130,12 @@ public enum PEFTAdapterFiles {
             file = try SafetensorsFile(
                 contentsOf: directory.appendingPathComponent("adapter_model.safetensors"))
         } catch let error as NeuralLMError {
-            throw AdaptationError(error.code == .ioFailure ? .ioFailure : .corruptFile, error.message)
+            throw NeuralLMError(error.code == .ioFailure ? .ioFailure : .corruptFile, error.message)
         }
         if let recorded = file.metadata[fingerprintKey] {
             let actual = BaseFingerprint.of(model)
             guard recorded == actual else {
-                throw AdaptationError(
+                throw NeuralLMError(
                     .baseMismatch,
                     "adapter was trained on base \(recorded) but this base is \(actual) (\(config.baseModelNameOrPath ?? "unnamed"))"
                 )
@@ -148,7 +148,7 @@ public enum PEFTAdapterFiles {
         var used = Set<String>()
         func tensor(_ key: String) throws -> Tensor {
             guard let value = file.tensors[keyPrefix + key] ?? file.tensors[key] else {
-                throw AdaptationError(
+                throw NeuralLMError(
                     .baseMismatch, "adapter_model.safetensors has no tensor \(keyPrefix + key)")
             }
             used.insert(file.tensors[keyPrefix + key] != nil ? keyPrefix + key : key)
@@ -162,7 +162,7 @@ public enum PEFTAdapterFiles {
             let b = try tensor(site.name + (isAdaLoRA ? ".lora_B" : ".lora_B.weight"))
             let rank = a.shape.first ?? 0
             guard a.shape == [rank, base.inFeatures], b.shape == [base.outFeatures, rank] else {
-                throw AdaptationError(
+                throw NeuralLMError(
                     .baseMismatch,
                     "\(site.name): lora_A \(a.shape) and lora_B \(b.shape) do not fit a [\(base.inFeatures), \(base.outFeatures)] projection"
                 )
@@ -170,12 +170,12 @@ public enum PEFTAdapterFiles {
             if isAdaLoRA {
                 let e = try tensor(site.name + ".lora_E")
                 guard e.shape == [rank, 1] else {
-                    throw AdaptationError(
+                    throw NeuralLMError(
                         .baseMismatch, "\(site.name): lora_E has shape \(e.shape), expected [\(rank), 1]")
                 }
                 let initial = config.initR ?? config.r
                 guard initial >= rank else {
-                    throw AdaptationError(
+                    throw NeuralLMError(
                         .corruptFile, "\(site.name): rank \(rank) exceeds init_r \(initial)")
                 }
                 adapters.append(
@@ -188,7 +188,7 @@ public enum PEFTAdapterFiles {
                 rankPattern[site.name] = rank
             } else {
                 guard rank >= 1 else {
-                    throw AdaptationError(.corruptFile, "\(site.name): rank 0 LoRA factors")
+                    throw NeuralLMError(.corruptFile, "\(site.name): rank 0 LoRA factors")
                 }
                 adapters.append(
                     (
@@ -201,12 +201,12 @@ public enum PEFTAdapterFiles {
         }
         let unexpected = Set(file.tensors.keys).subtracting(used)
         if let first = unexpected.sorted().first {
-            throw AdaptationError(
+            throw NeuralLMError(
                 .baseMismatch,
                 "adapter_model.safetensors has \(unexpected.count) unexpected tensor(s), e.g. \(first)")
         }
         for (name, value) in file.tensors where !value.storage.allSatisfy(\.isFinite) {
-            throw AdaptationError(.corruptFile, "tensor \(name) holds NaN or infinite values")
+            throw NeuralLMError(.corruptFile, "tensor \(name) holds NaN or infinite values")
         }
         model.detachAdapters()
         model.setBaseRequiresGrad(false)

@@ -10,7 +10,7 @@ extension PEFTAdapterFiles {
     /// same as `load(from:into:)`: a wrong base, shape or corrupt file is rejected and `model`
     /// is left unchanged.
     ///
-    /// - Throws: `AdaptationError` naming the problem; `.invalidConfiguration` when `name` is empty
+    /// - Throws: `NeuralLMError` naming the problem; `.invalidConfiguration` when `name` is empty
     ///   or already served.
     @discardableResult
     public static func loadServing(named name: String, from directory: URL, into model: inout GPT2Model)
@@ -18,10 +18,10 @@ extension PEFTAdapterFiles {
         -> Loaded
     {
         guard !name.isEmpty else {
-            throw AdaptationError(.invalidConfiguration, "a serving adapter needs a name")
+            throw NeuralLMError(.invalidConfiguration, "a serving adapter needs a name")
         }
         guard !model.servingAdapterNames.contains(name) else {
-            throw AdaptationError(.invalidConfiguration, "an adapter named '\(name)' is already served")
+            throw NeuralLMError(.invalidConfiguration, "an adapter named '\(name)' is already served")
         }
         var scratch = model
         let loaded = try load(from: directory, into: &scratch)

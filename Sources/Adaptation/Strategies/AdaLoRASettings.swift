@@ -1,3 +1,5 @@
+import NeuralLM
+
 /// Settings of AdaLoRA's rank allocation, with PEFT's `AdaLoraConfig` meanings.
 public struct AdaLoRASettings: Sendable, Codable, Equatable {
     /// Average rank per module at the end (`target_r`); the budget is this times the module count.
@@ -34,22 +36,22 @@ public struct AdaLoRASettings: Sendable, Codable, Equatable {
     /// Checks the schedule fits in the run.
     public func validate(initialRank: Int) throws {
         guard targetRank >= 0, targetRank <= initialRank else {
-            throw AdaptationError(
+            throw NeuralLMError(
                 .invalidConfiguration, "target rank \(targetRank) must be in 0…initial rank \(initialRank)")
         }
         guard initialWarmupSteps >= 0, finalFixedSteps >= 0,
             initialWarmupSteps + finalFixedSteps < totalSteps
         else {
-            throw AdaptationError(
+            throw NeuralLMError(
                 .invalidConfiguration,
                 "warm-up \(initialWarmupSteps) + final \(finalFixedSteps) steps must be fewer than the \(totalSteps) total steps"
             )
         }
         guard maskInterval >= 1 else {
-            throw AdaptationError(.invalidConfiguration, "mask interval must be at least 1")
+            throw NeuralLMError(.invalidConfiguration, "mask interval must be at least 1")
         }
         guard beta1 > 0, beta1 < 1, beta2 > 0, beta2 < 1 else {
-            throw AdaptationError(.invalidConfiguration, "beta1 and beta2 must be in (0, 1)")
+            throw NeuralLMError(.invalidConfiguration, "beta1 and beta2 must be in (0, 1)")
         }
     }
 

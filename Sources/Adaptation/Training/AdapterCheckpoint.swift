@@ -24,7 +24,7 @@ extension AdapterTrainer {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw AdaptationError(.ioFailure, "cannot create \(directory.path): \(error)")
+            throw NeuralLMError(.ioFailure, "cannot create \(directory.path): \(error)")
         }
         var parameters: [String: Tensor] = [:]
         for (name, tensor, trainable) in model.namedParameters where trainable { parameters[name] = tensor }
@@ -61,9 +61,9 @@ extension AdapterTrainer {
             try encoder.encode(state).write(
                 to: directory.appendingPathComponent("trainer_state.json"), options: .atomic)
         } catch let error as NeuralLMError {
-            throw AdaptationError(.ioFailure, error.message)
+            throw NeuralLMError(.ioFailure, error.message)
         } catch {
-            throw AdaptationError(.ioFailure, "cannot write checkpoint in \(directory.path): \(error)")
+            throw NeuralLMError(.ioFailure, "cannot write checkpoint in \(directory.path): \(error)")
         }
     }
 
@@ -74,10 +74,10 @@ extension AdapterTrainer {
             state = try JSONDecoder().decode(
                 State.self, from: Data(contentsOf: directory.appendingPathComponent("trainer_state.json")))
         } catch {
-            throw AdaptationError(.corruptFile, "\(directory.path)/trainer_state.json: \(error)")
+            throw NeuralLMError(.corruptFile, "\(directory.path)/trainer_state.json: \(error)")
         }
         try self.init(base: base, settings: state.settings, optimization: state.optimization)
-        if settings.strategy == .warmup, let warmupSteps = settings.warmupSteps, state.step >= warmupSteps {
+        if case .warmup(let warmup) = settings.strategy, state.step >= warmup.steps {
             reduceRank(to: settings.lora.rank)
         }
         let parameters: [String: Tensor]
@@ -94,15 +94,15 @@ extension AdapterTrainer {
                 contentsOf: directory.appendingPathComponent("allocator.safetensors")
             ).tensors
         } catch let error as NeuralLMError {
-            throw AdaptationError(.corruptFile, error.message)
+            throw NeuralLMError(.corruptFile, error.message)
         }
         try model.forEachParameter { name, tensor, trainable in
             guard trainable else { return }
             guard let value = parameters[name] else {
-                throw AdaptationError(.corruptFile, "checkpoint has no tensor \(name)")
+                throw NeuralLMError(.corruptFile, "checkpoint has no tensor \(name)")
             }
             guard value.shape == tensor.shape else {
-                throw AdaptationError(
+                throw NeuralLMError(
                     .baseMismatch,
                     "checkpoint tensor \(name) has shape \(value.shape), expected \(tensor.shape)")
             }
@@ -111,7 +111,7 @@ extension AdapterTrainer {
         for (siteName, mask) in state.rankMasks {
             guard let site = model.adaptedSites.first(where: { $0.name == siteName }),
                 var svd = model.adapter(at: site) as? SVDAdapter, svd.rank == mask.count
-            else { throw AdaptationError(.corruptFile, "rank mask for unknown module \(siteName)") }
+            else { throw NeuralLMError(.corruptFile, "rank mask for unknown module \(siteName)") }
             svd.rankMask = mask
             model.setAdapter(svd, at: site)
         }
@@ -121,7 +121,7 @@ extension AdapterTrainer {
             } else if key.hasPrefix("exp_avg_sq/") {
                 optimizer.secondMoments[String(key.dropFirst("exp_avg_sq/".count))] = tensor
             } else {
-                throw AdaptationError(.corruptFile, "optimizer.safetensors: unexpected tensor \(key)")
+                throw NeuralLMError(.corruptFile, "optimizer.safetensors: unexpected tensor \(key)")
             }
         }
         optimizer.updateCount = state.updateCount
@@ -138,7 +138,7 @@ extension AdapterTrainer {
         }
         let words = try state.generator.map { word -> UInt64 in
             guard let value = UInt64(word, radix: 16) else {
-                throw AdaptationError(
+                throw NeuralLMError(
                     .corruptFile, "trainer_state.json: generator word \(word) is not hexadecimal")
             }
             return value
@@ -146,7 +146,7 @@ extension AdapterTrainer {
         do {
             generator = try SeededGenerator(state: words)
         } catch {
-            throw AdaptationError(.corruptFile, "trainer_state.json: \(error)")
+            throw NeuralLMError(.corruptFile, "trainer_state.json: \(error)")
         }
         step = state.step
         rankPattern = state.rankPattern

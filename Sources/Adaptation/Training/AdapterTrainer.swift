@@ -66,9 +66,9 @@ public struct AdapterTrainer: Sendable {
             model.setBaseRequiresGrad(true)
         case .lora, .dylora:
             try model.attachLoRA(settings.lora, seed: adapterSeed)
-        case .warmup:
+        case .warmup(let warmup):
             var high = settings.lora
-            high.rank = settings.warmupRank!
+            high.rank = warmup.rank
             try model.attachLoRA(high, seed: adapterSeed)
         case .adalora:
             try model.attachAdaLoRA(settings.lora, seed: adapterSeed)
@@ -78,9 +78,9 @@ public struct AdapterTrainer: Sendable {
         self.optimization = optimization
         self.optimizer = AdamW(hyperparameters: optimization.optimizer)
         self.generator = seeds
-        if settings.strategy == .adalora {
+        if case .adalora(let adaLoRA) = settings.strategy {
             allocator = AdaLoRARankAllocator(
-                settings: settings.adaLoRA!, initialBudget: AdaLoRARankAllocator.initialBudget(of: model))
+                settings: adaLoRA, initialBudget: AdaLoRARankAllocator.initialBudget(of: model))
         }
     }
 
@@ -107,7 +107,7 @@ public struct AdapterTrainer: Sendable {
             model.config.residPdrop > 0 ? SeededGenerator(seed: generator.next()) : nil
         var result = try objective(model, &dropout)
         model.setAdapterDropoutSeed(nil)
-        if settings.strategy == .adalora, let adaLoRA = settings.adaLoRA, adaLoRA.orthogonalityWeight > 0 {
+        if case .adalora(let adaLoRA) = settings.strategy, adaLoRA.orthogonalityWeight > 0 {
             let regulariser = OrthogonalityRegularizer.lossAndGradients(
                 model: model, weight: adaLoRA.orthogonalityWeight)
             result.accumulate(
@@ -116,7 +116,7 @@ public struct AdapterTrainer: Sendable {
             result.components["orthogonality", default: 0] += Double(regulariser.loss)
         }
         guard result.loss.isFinite else {
-            throw AdaptationError(.invalidData, "loss became \(result.loss) at step \(step)")
+            throw NeuralLMError(.invalidData, "loss became \(result.loss) at step \(step)")
         }
         var gradients = result.gradients
         let importanceGradients = gradients
@@ -135,7 +135,7 @@ public struct AdapterTrainer: Sendable {
             self.allocator = allocator
         }
         var reduced = false
-        if settings.strategy == .warmup, step == settings.warmupSteps {
+        if case .warmup(let warmup) = settings.strategy, step == warmup.steps {
             reduceRank(to: settings.lora.rank)
             reduced = true
         }

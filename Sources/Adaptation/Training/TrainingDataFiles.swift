@@ -13,7 +13,7 @@ public enum TrainingDataFiles {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw AdaptationError(.ioFailure, "cannot read \(url.path): \(error.localizedDescription)")
+            throw NeuralLMError(.ioFailure, "cannot read \(url.path): \(error.localizedDescription)")
         }
         var result: [[Int]] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -22,7 +22,7 @@ public enum TrainingDataFiles {
             var tokens: [Int] = []
             for field in fields {
                 guard let id = Int(field), id >= 0, id < config.vocabSize else {
-                    throw AdaptationError(
+                    throw NeuralLMError(
                         .invalidData,
                         "\(url.lastPathComponent):\(index + 1): '\(field)' is not a token id below \(config.vocabSize)"
                     )
@@ -30,7 +30,7 @@ public enum TrainingDataFiles {
                 tokens.append(id)
             }
             guard tokens.count + 2 <= config.nPositions else {
-                throw AdaptationError(
+                throw NeuralLMError(
                     .invalidData,
                     "\(url.lastPathComponent):\(index + 1): \(tokens.count) tokens do not fit the \(config.nPositions)-token context with BOS/EOS"
                 )
@@ -38,7 +38,7 @@ public enum TrainingDataFiles {
             result.append([config.bosTokenId] + tokens + [config.eosTokenId])
         }
         guard !result.isEmpty else {
-            throw AdaptationError(.invalidData, "\(url.lastPathComponent) holds no token sequences")
+            throw NeuralLMError(.invalidData, "\(url.lastPathComponent) holds no token sequences")
         }
         return result
     }
@@ -55,11 +55,11 @@ public enum TrainingDataFiles {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw AdaptationError(.ioFailure, "cannot read \(url.path): \(error.localizedDescription)")
+            throw NeuralLMError(.ioFailure, "cannot read \(url.path): \(error.localizedDescription)")
         }
         let window = config.nPositions - 2
         guard window >= 1 else {
-            throw AdaptationError(
+            throw NeuralLMError(
                 .invalidConfiguration, "n_positions \(config.nPositions) leaves no room for text")
         }
         var result: [[Int]] = []
@@ -68,7 +68,7 @@ public enum TrainingDataFiles {
             if sentence.isEmpty { continue }
             let tokens = try encode(sentence)
             if let bad = tokens.first(where: { $0 < 0 || $0 >= config.vocabSize }) {
-                throw AdaptationError(
+                throw NeuralLMError(
                     .invalidData,
                     "\(url.lastPathComponent):\(index + 1): token id \(bad) is outside the model's \(config.vocabSize)-token vocabulary"
                 )
@@ -79,7 +79,7 @@ public enum TrainingDataFiles {
             }
         }
         guard !result.isEmpty else {
-            throw AdaptationError(.invalidData, "\(url.lastPathComponent) holds no text")
+            throw NeuralLMError(.invalidData, "\(url.lastPathComponent) holds no text")
         }
         return result
     }
@@ -105,7 +105,7 @@ public enum TrainingDataFiles {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw AdaptationError(.ioFailure, "cannot read \(url.path): \(error.localizedDescription)")
+            throw NeuralLMError(.ioFailure, "cannot read \(url.path): \(error.localizedDescription)")
         }
         var examples: [MWERExample] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -115,7 +115,7 @@ public enum TrainingDataFiles {
             do {
                 record = try JSONDecoder().decode(NBestLine.self, from: Data(line.utf8))
             } catch {
-                throw AdaptationError(.invalidData, "\(where_): not an N-best record: \(error)")
+                throw NeuralLMError(.invalidData, "\(where_): not an N-best record: \(error)")
             }
             let list = NBestList(
                 utteranceID: record.utteranceID,
@@ -125,14 +125,14 @@ public enum TrainingDataFiles {
             let example: MWERExample
             do {
                 example = try MWERExample(list: list, reference: record.reference, tokenize: tokenize)
-            } catch let error as AdaptationError {
-                throw AdaptationError(error.code, "\(where_): \(error.message)")
+            } catch let error as NeuralLMError {
+                throw NeuralLMError(error.code, "\(where_): \(error.message)")
             }
             for candidate in example.candidates {
                 guard candidate.tokens.allSatisfy({ $0 >= 0 && $0 < config.vocabSize }),
                     candidate.tokens.count + 2 <= config.nPositions
                 else {
-                    throw AdaptationError(
+                    throw NeuralLMError(
                         .invalidData,
                         "\(where_): a hypothesis has token ids outside the vocabulary or is too long")
                 }
@@ -140,7 +140,7 @@ public enum TrainingDataFiles {
             examples.append(example)
         }
         guard !examples.isEmpty else {
-            throw AdaptationError(.invalidData, "\(url.lastPathComponent) holds no N-best lists")
+            throw NeuralLMError(.invalidData, "\(url.lastPathComponent) holds no N-best lists")
         }
         return examples
     }

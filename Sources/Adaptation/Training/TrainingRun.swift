@@ -118,26 +118,26 @@ public struct TrainingRun {
 
     public init(options: TrainingRunOptions, data: TrainingData, output: URL) throws {
         guard options.steps >= 1, options.batchSize >= 1 else {
-            throw AdaptationError(.invalidConfiguration, "steps and batch size must be at least 1")
+            throw NeuralLMError(.invalidConfiguration, "steps and batch size must be at least 1")
         }
         switch options.objective {
         case .clm:
             guard !data.trainSequences.isEmpty else {
-                throw AdaptationError(.invalidData, "the clm objective needs training token sequences")
+                throw NeuralLMError(.invalidData, "the clm objective needs training token sequences")
             }
         case .mwer:
             guard !data.trainLists.isEmpty else {
-                throw AdaptationError(.invalidData, "the mwer objective needs training N-best lists")
+                throw NeuralLMError(.invalidData, "the mwer objective needs training N-best lists")
             }
             guard options.clmWeight == 0 || !data.trainSequences.isEmpty else {
-                throw AdaptationError(.invalidData, "a CLM regulariser weight needs training token sequences")
+                throw NeuralLMError(.invalidData, "a CLM regulariser weight needs training token sequences")
             }
         case .clmThenMWER:
             guard !data.trainSequences.isEmpty, !data.trainLists.isEmpty else {
-                throw AdaptationError(.invalidData, "clm-then-mwer needs token sequences and N-best lists")
+                throw NeuralLMError(.invalidData, "clm-then-mwer needs token sequences and N-best lists")
             }
             guard options.clmSteps >= 1, options.clmSteps < options.steps else {
-                throw AdaptationError(.invalidConfiguration, "clm-then-mwer needs 1 ≤ clm steps < steps")
+                throw NeuralLMError(.invalidConfiguration, "clm-then-mwer needs 1 ≤ clm steps < steps")
             }
         }
         self.options = options
@@ -183,11 +183,12 @@ public struct TrainingRun {
             do {
                 try trainer.model.save(huggingFaceDirectory: directory)
             } catch let error as NeuralLMError {
-                throw AdaptationError(.ioFailure, error.message)
+                throw NeuralLMError(.ioFailure, error.message)
             }
         } else {
             try PEFTAdapterFiles.save(
-                model: trainer.model, configuration: trainer.settings.lora, adaLoRA: trainer.settings.adaLoRA,
+                model: trainer.model, configuration: trainer.settings.lora,
+                adaLoRA: trainer.settings.strategy.adaLoRA,
                 baseName: options.baseName, to: directory)
         }
     }
@@ -266,7 +267,8 @@ public struct TrainingRun {
         }
         let total = seconds.reduce(0, +)
         let summary = TrainingSummary(
-            strategy: trainer.settings.strategy, objective: options.objective, stepsCompleted: trainer.step,
+            strategy: trainer.settings.strategy.name, objective: options.objective,
+            stepsCompleted: trainer.step,
             interrupted: interrupted, trainableParameters: trainer.trainableParameterCount,
             trainingStateBytes: trainer.trainingStateBytes, peakResidentBytes: peak,
             meanSecondsPerStep: seconds.isEmpty ? 0 : total / Double(seconds.count),
@@ -280,7 +282,7 @@ public struct TrainingRun {
             try encoder.encode(summary).write(
                 to: output.appendingPathComponent("summary.json"), options: .atomic)
         } catch {
-            throw AdaptationError(.ioFailure, "cannot write summary.json: \(error)")
+            throw NeuralLMError(.ioFailure, "cannot write summary.json: \(error)")
         }
         return summary
     }
@@ -295,7 +297,7 @@ public struct TrainingRun {
             try JSONEncoder().encode(Best(value: value, step: step)).write(
                 to: output.appendingPathComponent("best/best.json"), options: .atomic)
         } catch {
-            throw AdaptationError(.ioFailure, "cannot write best/best.json: \(error)")
+            throw NeuralLMError(.ioFailure, "cannot write best/best.json: \(error)")
         }
     }
 
@@ -304,7 +306,7 @@ public struct TrainingRun {
         let url = output.appendingPathComponent("best/best.json")
         guard let data = try? Data(contentsOf: url) else { return nil }
         guard let best = try? JSONDecoder().decode(Best.self, from: data) else {
-            throw AdaptationError(.corruptFile, "\(url.path) is not a best-checkpoint record")
+            throw NeuralLMError(.corruptFile, "\(url.path) is not a best-checkpoint record")
         }
         return (best.value, best.step)
     }

@@ -9,7 +9,7 @@ public struct MarkdownReportRenderer: Sendable {
     public init() {}
 
     /// One row per (run, condition): WERs, SER, rescoring WERR, MAPSSWE p and oracle WERs.
-    public func render(conditions reports: [ConditionReport]) -> String {
+    public func render(conditions reports: [ConditionFigures]) -> String {
         let ks = Array(Set(reports.flatMap { $0.oracle.map(\.k) })).sorted()
         var header = ["Run", "Condition", "Utts", "WER₁", "WER₂ [CI]", "SER₂", "WERR [CI]", "MAPSSWE p"]
         header += ks.map { "Oracle@\($0)" }
@@ -30,7 +30,7 @@ public struct MarkdownReportRenderer: Sendable {
     }
 
     /// One row per perturbation: WER₂ clean/perturbed, the relative figure, the normalised ratio, flips.
-    public func render(robustness report: RobustnessReport) -> String {
+    public func render(robustness report: RobustnessSweep) -> String {
         let header = [
             "Perturbation", "Figure", "Utts", "WER₂ clean", "WER₂ pert.", "WER₁ clean", "WER₁ pert.",
             "Relative [CI]", "ΔWER₂/ΔWER₁ [CI]", "Flip rate [CI]",

@@ -22,7 +22,7 @@ public struct ReportBuilder: Sendable {
 
     /// First- and second-pass figures of `run` under `condition`.
     public func conditionReport(_ outcomes: OutcomeSet, run: String, condition: String) throws
-        -> ConditionReport
+        -> ConditionFigures
     {
         let selected = outcomes.outcomes(run: run, condition: condition)
         guard !selected.isEmpty else {
@@ -55,7 +55,7 @@ public struct ReportBuilder: Sendable {
                 ScoringPair(utteranceID: $0.utteranceID, reference: $0.reference, hypothesis: $0.chosenText)
             },
             limit: errorAnalysisLimit)
-        return ConditionReport(
+        return ConditionFigures(
             run: run, condition: condition, normalizer: normalizer, bootstrap: bootstrap,
             firstPass: summary(scored.map(\.firstPass)), secondPass: summary(scored.map(\.secondPass)),
             firstPassWER: intervals[0], secondPassWER: intervals[1], rescoringWERR: intervals[2],
@@ -67,7 +67,7 @@ public struct ReportBuilder: Sendable {
     /// Robustness figures of `run` for each comparison.
     public func robustnessReport(
         _ outcomes: OutcomeSet, run: String, comparisons: [PerturbationComparison]
-    ) throws -> RobustnessReport {
+    ) throws -> RobustnessSweep {
         var scorer = CorpusScorer(normalizer: normalizer)
         var figures: [RobustnessFigures] = []
         for comparison in comparisons {
@@ -83,14 +83,14 @@ public struct ReportBuilder: Sendable {
             }
             figures.append(try robustnessFigures(comparison, matched))
         }
-        return RobustnessReport(run: run, normalizer: normalizer, bootstrap: bootstrap, figures: figures)
+        return RobustnessSweep(run: run, normalizer: normalizer, bootstrap: bootstrap, figures: figures)
     }
 
     /// Robustness figures of `run` for every condition other than `cleanCondition`, with the
     /// perturbation family inferred from each condition's name (see `PerturbationComparison`).
     public func robustnessReport(
         _ outcomes: OutcomeSet, run: String, cleanCondition: String = "clean"
-    ) throws -> RobustnessReport {
+    ) throws -> RobustnessSweep {
         let comparisons = outcomes.conditions(run: run).filter { $0 != cleanCondition }.map {
             PerturbationComparison(inferringFrom: $0, cleanCondition: cleanCondition)
         }

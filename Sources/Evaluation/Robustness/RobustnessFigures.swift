@@ -25,11 +25,3 @@ public struct RobustnessFigures: Sendable, Hashable, Codable {
     public var flipRate: ConfidenceInterval
     public var textChangeRate: ConfidenceInterval
 }
-
-/// Robustness figures of one run for several perturbations (conditions of a sweep).
-public struct RobustnessReport: Sendable, Hashable, Codable {
-    public var run: String
-    public var normalizer: TextNormalizer
-    public var bootstrap: BootstrapSettings
-    public var figures: [RobustnessFigures]
-}

@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// Paired bootstrap over utterances: resample utterances with replacement, recompute statistics.
 ///
 /// Data are per-utterance additive columns (error counts of each system, reference word counts,
@@ -54,7 +56,7 @@ public struct PairedBootstrap: Sendable {
     private static func resampledTotals(rows: [Double], width: Int, count: Int, resamples: Int, seed: UInt64)
         -> [Double]
     {
-        var generator = ResamplingGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var totals = [Double](repeating: 0, count: resamples * width)
         rows.withUnsafeBufferPointer { rows in
             totals.withUnsafeMutableBufferPointer { totals in

@@ -55,15 +55,15 @@ enum AttentionKernel {
                 }
             }
             var probabilities = [Float](repeating: 0, count: heads * length * total)
-            let dropped = UnsafeMutableBufferPointer<Float>.allocate(
+            let dropped = UnsafeMutablePointer<Float>.allocate(
                 capacity: dropoutMasks == nil ? 0 : length * total)
             defer { dropped.deallocate() }
-            qkv.storage.withUnsafeBufferPointer { q in
-                output.storage.withUnsafeMutableBufferPointer { out in
-                    probabilities.withUnsafeMutableBufferPointer { probs in
+            qkv.withUnsafePointer { q in
+                output.withUnsafeMutablePointer { out in
+                    probabilities.withUnsafeMutablePointer { probs in
                         for h in 0..<heads {
-                            let query = q.baseAddress! + segment.rowStart * 3 * c + h * hd
-                            let scores = probs.baseAddress! + h * length * total
+                            let query = q + segment.rowStart * 3 * c + h * hd
+                            let scores = probs + h * length * total
                             func attend(_ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ ld: Int) {
                                 BLAS.gemm(
                                     transposeB: true, m: length, n: total, k: hd, alpha: scale, a: query,
@@ -82,20 +82,18 @@ enum AttentionKernel {
                                     for j in 0..<(length * total) {
                                         dropped[j] = scores[j] * mask[h * length * total + j]
                                     }
-                                    weights = UnsafePointer(dropped.baseAddress!)
+                                    weights = UnsafePointer(dropped)
                                 }
                                 BLAS.gemm(
                                     m: length, n: hd, k: total, a: weights, lda: total, b: v, ldb: ld,
-                                    c: out.baseAddress! + segment.rowStart * c + h * hd, ldc: c)
+                                    c: out + segment.rowStart * c + h * hd, ldc: c)
                             }
                             if let keys, let values {
-                                keys.storage.withUnsafeBufferPointer { k in
-                                    values.storage.withUnsafeBufferPointer { v in
-                                        attend(k.baseAddress! + h * hd, v.baseAddress! + h * hd, c)
-                                    }
+                                keys.withUnsafePointer { k in
+                                    values.withUnsafePointer { v in attend(k + h * hd, v + h * hd, c) }
                                 }
                             } else {
-                                let base = q.baseAddress! + segment.rowStart * 3 * c + h * hd
+                                let base = q + segment.rowStart * 3 * c + h * hd
                                 attend(base + c, base + 2 * c, 3 * c)
                             }
                         }
@@ -123,40 +121,40 @@ enum AttentionKernel {
             precondition(segment.pastLength == 0, "backward through a cached prefix is not supported")
             let length = segment.length
             var gradScores = [Float](repeating: 0, count: length * length)
-            let dropped = UnsafeMutableBufferPointer<Float>.allocate(
+            let dropped = UnsafeMutablePointer<Float>.allocate(
                 capacity: dropoutMasks == nil ? 0 : length * length)
             defer { dropped.deallocate() }
-            qkv.storage.withUnsafeBufferPointer { q in
-                gradOutput.storage.withUnsafeBufferPointer { dOut in
-                    gradQKV.storage.withUnsafeMutableBufferPointer { dq in
-                        probabilities[index].withUnsafeBufferPointer { probs in
-                            gradScores.withUnsafeMutableBufferPointer { ds in
+            qkv.withUnsafePointer { q in
+                gradOutput.withUnsafePointer { dOut in
+                    gradQKV.withUnsafeMutablePointer { dq in
+                        probabilities[index].withUnsafePointer { probs in
+                            gradScores.withUnsafeMutablePointer { ds in
                                 for h in 0..<heads {
                                     let base = segment.rowStart * 3 * c + h * hd
-                                    let query = q.baseAddress! + base
+                                    let query = q + base
                                     let key = query + c
                                     let value = query + 2 * c
-                                    let gradO = dOut.baseAddress! + segment.rowStart * c + h * hd
-                                    let prob = probs.baseAddress! + h * length * length
+                                    let gradO = dOut + segment.rowStart * c + h * hd
+                                    let prob = probs + h * length * length
                                     let mask = dropoutMasks.map {
                                         Array($0[index][(h * length * length)..<((h + 1) * length * length)])
                                     }
                                     var used = prob
                                     if let mask {
                                         for j in 0..<(length * length) { dropped[j] = prob[j] * mask[j] }
-                                        used = UnsafePointer(dropped.baseAddress!)
+                                        used = UnsafePointer(dropped)
                                     }
                                     // dP' = dO · Vᵀ (P' = dropped probabilities)
                                     BLAS.gemm(
                                         transposeB: true, m: length, n: length, k: hd, a: gradO, lda: c,
-                                        b: value, ldb: 3 * c, c: ds.baseAddress!, ldc: length)
+                                        b: value, ldb: 3 * c, c: ds, ldc: length)
                                     if let mask {
                                         for j in 0..<(length * length) { ds[j] *= mask[j] }
                                     }
                                     // dV = P'ᵀ · dO
                                     BLAS.gemm(
                                         transposeA: true, m: length, n: hd, k: length, a: used, lda: length,
-                                        b: gradO, ldb: c, c: dq.baseAddress! + base + 2 * c, ldc: 3 * c)
+                                        b: gradO, ldb: c, c: dq + base + 2 * c, ldc: 3 * c)
                                     // dS = P ⊙ (dP − rowsum(dP ⊙ P))
                                     for i in 0..<length {
                                         var dot: Float = 0
@@ -168,13 +166,12 @@ enum AttentionKernel {
                                     }
                                     // dQ = scale · dS · K ; dK = scale · dSᵀ · Q
                                     BLAS.gemm(
-                                        m: length, n: hd, k: length, alpha: scale, a: ds.baseAddress!,
-                                        lda: length, b: key, ldb: 3 * c, c: dq.baseAddress! + base, ldc: 3 * c
-                                    )
+                                        m: length, n: hd, k: length, alpha: scale, a: ds, lda: length,
+                                        b: key, ldb: 3 * c, c: dq + base, ldc: 3 * c)
                                     BLAS.gemm(
                                         transposeA: true, m: length, n: hd, k: length, alpha: scale,
-                                        a: ds.baseAddress!, lda: length, b: query, ldb: 3 * c,
-                                        c: dq.baseAddress! + base + c, ldc: 3 * c)
+                                        a: ds, lda: length, b: query, ldb: 3 * c, c: dq + base + c,
+                                        ldc: 3 * c)
                                 }
                             }
                         }

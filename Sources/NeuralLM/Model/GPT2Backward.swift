@@ -86,14 +86,14 @@ extension GPT2Model {
         var start = 0
         while start < hidden.rows {
             let count = min(Self.headChunkRows, hidden.rows - start)
-            hidden.storage.withUnsafeBufferPointer { h in
-                tokenEmbedding.storage.withUnsafeBufferPointer { wte in
-                    logits.withUnsafeMutableBufferPointer { out in
+            hidden.withUnsafePointer { h in
+                tokenEmbedding.withUnsafePointer { wte in
+                    logits.withUnsafeMutablePointer { out in
                         BLAS.gemm(
-                            transposeB: true, m: count, n: v, k: c, a: h.baseAddress! + start * c, lda: c,
-                            b: wte.baseAddress!, ldb: c, c: out.baseAddress!, ldc: v)
+                            transposeB: true, m: count, n: v, k: c, a: h + start * c, lda: c, b: wte, ldb: c,
+                            c: out, ldc: v)
                         for row in 0..<count {
-                            let base = out.baseAddress! + row * v
+                            let base = out + row * v
                             guard let target = targets[start + row] else {
                                 base.update(repeating: 0, count: v)
                                 continue
@@ -106,18 +106,16 @@ extension GPT2Model {
                             for j in 0..<v { base[j] *= factor }
                             base[target] -= scale
                         }
-                        gradHidden.storage.withUnsafeMutableBufferPointer { dh in
+                        gradHidden.withUnsafeMutablePointer { dh in
                             BLAS.gemm(
-                                m: count, n: c, k: v, a: out.baseAddress!, lda: v, b: wte.baseAddress!,
-                                ldb: c,
-                                c: dh.baseAddress! + start * c, ldc: c)
+                                m: count, n: c, k: v, a: out, lda: v, b: wte, ldb: c, c: dh + start * c,
+                                ldc: c)
                         }
                         if embeddingsRequireGrad {
-                            gradEmbedding.storage.withUnsafeMutableBufferPointer { dw in
+                            gradEmbedding.withUnsafeMutablePointer { dw in
                                 BLAS.gemm(
-                                    transposeA: true, m: v, n: c, k: count, a: out.baseAddress!, lda: v,
-                                    b: h.baseAddress! + start * c, ldb: c, beta: 1, c: dw.baseAddress!, ldc: c
-                                )
+                                    transposeA: true, m: v, n: c, k: count, a: out, lda: v, b: h + start * c,
+                                    ldb: c, beta: 1, c: dw, ldc: c)
                             }
                         }
                     }

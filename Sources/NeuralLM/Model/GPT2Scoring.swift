@@ -15,9 +15,9 @@ extension GPT2Model {
         var logits = logits(hidden: hidden)
         let v = config.vocabSize
         let rows = logits.rows
-        logits.storage.withUnsafeMutableBufferPointer { buffer in
+        logits.withUnsafeMutablePointer { buffer in
             for row in 0..<rows {
-                let base = buffer.baseAddress! + row * v
+                let base = buffer + row * v
                 let maximum = FastMath.max(base, count: v)
                 let logSum = maximum + Float.logOf(FastMath.sumExpShifted(base, count: v, shift: maximum))
                 for j in 0..<v { base[j] -= logSum }
@@ -99,16 +99,16 @@ extension GPT2Model {
         var start = 0
         while start < hidden.rows {
             let count = min(Self.headChunkRows, hidden.rows - start)
-            hidden.storage.withUnsafeBufferPointer { h in
-                tokenEmbedding.storage.withUnsafeBufferPointer { wte in
-                    logits.withUnsafeMutableBufferPointer { out in
+            hidden.withUnsafePointer { h in
+                tokenEmbedding.withUnsafePointer { wte in
+                    logits.withUnsafeMutablePointer { out in
                         BLAS.gemm(
-                            transposeB: true, m: count, n: v, k: c, a: h.baseAddress! + start * c, lda: c,
-                            b: wte.baseAddress!, ldb: c, c: out.baseAddress!, ldc: v)
+                            transposeB: true, m: count, n: v, k: c, a: h + start * c, lda: c, b: wte, ldb: c,
+                            c: out, ldc: v)
                         for row in 0..<count {
                             let wanted = targets[start + row]
                             guard !wanted.isEmpty else { continue }
-                            let base = out.baseAddress! + row * v
+                            let base = out + row * v
                             let maximum = FastMath.max(base, count: v)
                             let logNormalizer =
                                 maximum + Float.logOf(FastMath.sumExpShifted(base, count: v, shift: maximum))

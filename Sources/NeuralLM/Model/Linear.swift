@@ -29,20 +29,14 @@ public struct Linear: Sendable {
         let rows = input.rows
         let n = outFeatures
         var output = Tensor(zeros: [rows, n])
-        output.storage.withUnsafeMutableBufferPointer { y in
-            bias.storage.withUnsafeBufferPointer { b in
-                for row in 0..<rows {
-                    (y.baseAddress! + row * n).update(from: b.baseAddress!, count: n)
-                }
-            }
-            input.storage.withUnsafeBufferPointer { x in
-                weight.storage.withUnsafeBufferPointer { w in
-                    BLAS.gemm(
-                        m: rows, n: n, k: inFeatures, a: x.baseAddress!, lda: inFeatures, b: w.baseAddress!,
-                        ldb: n, beta: 1, c: y.baseAddress!, ldc: n)
-                }
+        output.withUnsafeMutablePointer { y in
+            bias.withUnsafePointer { b in
+                for row in 0..<rows { (y + row * n).update(from: b, count: n) }
             }
         }
+        BLAS.gemm(
+            m: rows, n: n, k: inFeatures, a: input, lda: inFeatures, b: weight, ldb: n, beta: 1, c: &output,
+            ldc: n)
         if let adapter {
             output.add(adapter.forward(input: input))
         }
@@ -81,26 +75,19 @@ public struct Linear: Sendable {
         var gradInput = Tensor(zeros: [rows, k])
         var gradWeight: Tensor? = nil
         var gradBias: Tensor? = nil
+        // dx = dy · Wᵀ
+        BLAS.gemm(
+            transposeB: true, m: rows, n: k, k: n, a: gradOutput, lda: n, b: weight, ldb: n, c: &gradInput,
+            ldc: k)
+        if weightRequiresGrad {
+            // dW = xᵀ · dy
+            var gw = Tensor(zeros: [k, n])
+            BLAS.gemm(
+                transposeA: true, m: k, n: n, k: rows, a: input, lda: k, b: gradOutput, ldb: n, c: &gw, ldc: n
+            )
+            gradWeight = gw
+        }
         gradOutput.storage.withUnsafeBufferPointer { dy in
-            weight.storage.withUnsafeBufferPointer { w in
-                gradInput.storage.withUnsafeMutableBufferPointer { dx in
-                    BLAS.gemm(
-                        transposeB: true, m: rows, n: k, k: n, a: dy.baseAddress!, lda: n, b: w.baseAddress!,
-                        ldb: n, c: dx.baseAddress!, ldc: k)
-                }
-            }
-            if weightRequiresGrad {
-                var gw = Tensor(zeros: [k, n])
-                input.storage.withUnsafeBufferPointer { x in
-                    gw.storage.withUnsafeMutableBufferPointer { g in
-                        BLAS.gemm(
-                            transposeA: true, m: k, n: n, k: rows, a: x.baseAddress!, lda: k,
-                            b: dy.baseAddress!,
-                            ldb: n, c: g.baseAddress!, ldc: n)
-                    }
-                }
-                gradWeight = gw
-            }
             if biasRequiresGrad {
                 var gb = Tensor(zeros: [n])
                 gb.storage.withUnsafeMutableBufferPointer { g in

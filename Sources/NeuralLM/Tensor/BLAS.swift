@@ -31,6 +31,40 @@ public enum BLAS {
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// C = alpha · op(A) · op(B) + beta · C on tensors, with the same dimensions and leading
+    /// dimensions as the pointer form (so a call can use the first columns of a wider matrix, as
+    /// truncated-rank adapters do).
+    ///
+    /// Checks that each operand's storage holds the rows it is read or written through, so a wrong
+    /// leading dimension stops here rather than reading past the end.
+    @inlinable
+    public static func gemm(
+        transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: Tensor, lda: Int, b: Tensor, ldb: Int, beta: Float = 0, c: inout Tensor, ldc: Int
+    ) {
+        if m == 0 || n == 0 { return }
+        precondition(
+            fits(a.count, rows: transposeA ? k : m, columns: transposeA ? m : k, leading: lda)
+                && fits(b.count, rows: transposeB ? n : k, columns: transposeB ? k : n, leading: ldb)
+                && fits(c.count, rows: m, columns: n, leading: ldc),
+            "gemm operands too small for m \(m), n \(n), k \(k), lda \(lda), ldb \(ldb), ldc \(ldc)")
+        a.withUnsafePointer { pa in
+            b.withUnsafePointer { pb in
+                c.withUnsafeMutablePointer { pc in
+                    gemm(
+                        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                        a: pa, lda: lda, b: pb, ldb: ldb, beta: beta, c: pc, ldc: ldc)
+                }
+            }
+        }
+    }
+
+    /// Whether `count` elements hold a `rows`×`columns` matrix stored with leading dimension `leading`.
+    @usableFromInline
+    static func fits(_ count: Int, rows: Int, columns: Int, leading: Int) -> Bool {
+        rows == 0 || columns == 0 || (columns <= leading && (rows - 1) * leading + columns <= count)
+    }
+
     /// Matrix product of two matrix-shaped tensors with optional transposes: op(A) · op(B).
     public static func matmul(
         _ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false
@@ -40,16 +74,9 @@ public enum BLAS {
         let n = transposeB ? b.rows : b.columns
         precondition(k == (transposeB ? b.columns : b.rows), "inner dimensions differ")
         var result = Tensor(zeros: [m, n])
-        a.storage.withUnsafeBufferPointer { pa in
-            b.storage.withUnsafeBufferPointer { pb in
-                result.storage.withUnsafeMutableBufferPointer { pc in
-                    gemm(
-                        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                        a: pa.baseAddress!, lda: a.columns, b: pb.baseAddress!, ldb: b.columns,
-                        c: pc.baseAddress!, ldc: n)
-                }
-            }
-        }
+        gemm(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+            a: a, lda: a.columns, b: b, ldb: b.columns, c: &result, ldc: n)
         return result
     }
 }

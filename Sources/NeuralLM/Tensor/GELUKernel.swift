@@ -9,12 +9,12 @@ enum GELUKernel {
     /// Element-wise activation.
     static func forward(_ input: Tensor) -> Tensor {
         var output = Tensor(zeros: input.shape)
-        input.storage.withUnsafeBufferPointer { source in
-            output.storage.withUnsafeMutableBufferPointer { target in
-                let raw = UnsafeRawPointer(source.baseAddress!)
-                let out = UnsafeMutableRawPointer(target.baseAddress!)
+        let count = input.count
+        input.withUnsafePointer { source in
+            output.withUnsafeMutablePointer { target in
+                let raw = UnsafeRawPointer(source)
+                let out = UnsafeMutableRawPointer(target)
                 var index = 0
-                let count = source.count
                 while index + 8 <= count {
                     let x = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
                     let t = FastMath.tanh(sqrtTwoOverPi * (x + cubic * x * x * x))
@@ -35,14 +35,14 @@ enum GELUKernel {
     /// Gradient with respect to the activation's input.
     static func backward(input: Tensor, gradOutput: Tensor) -> Tensor {
         var gradInput = Tensor(zeros: input.shape)
-        input.storage.withUnsafeBufferPointer { source in
-            gradOutput.storage.withUnsafeBufferPointer { upstream in
-                gradInput.storage.withUnsafeMutableBufferPointer { target in
-                    let raw = UnsafeRawPointer(source.baseAddress!)
-                    let up = UnsafeRawPointer(upstream.baseAddress!)
-                    let out = UnsafeMutableRawPointer(target.baseAddress!)
+        let count = input.count
+        input.withUnsafePointer { source in
+            gradOutput.withUnsafePointer { upstream in
+                gradInput.withUnsafeMutablePointer { target in
+                    let raw = UnsafeRawPointer(source)
+                    let up = UnsafeRawPointer(upstream)
+                    let out = UnsafeMutableRawPointer(target)
                     var index = 0
-                    let count = source.count
                     while index + 8 <= count {
                         let x = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
                         let dy = up.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)

@@ -1,9 +1,13 @@
 import Foundation
+import SeededRandom
 
 /// A deterministic xoshiro256** generator seeded through SplitMix64.
 ///
 /// Our own generator (not `SystemRandomNumberGenerator`) so initialisation, dropout masks and
 /// data shuffling repeat exactly across runs and platforms, and its state can be checkpointed.
+/// It is not the project's `SplitMix64`: released models and their checkpoints were made with
+/// xoshiro256** streams (256 bits of state, Codable), so the training engine keeps this algorithm;
+/// only the seed expansion (four SplitMix64 draws from `seed`) is shared.
 public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatable {
     // Four stored words rather than an array: `next()` runs once per dropout element.
     private var s0: UInt64
@@ -16,16 +20,11 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
 
     /// Expands a 64-bit seed into full state with SplitMix64.
     public init(seed: UInt64) {
-        var mix = seed
-        var words: [UInt64] = []
-        for _ in 0..<4 {
-            mix &+= 0x9E37_79B9_7F4A_7C15
-            var z = mix
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            words.append(z ^ (z >> 31))
-        }
-        (s0, s1, s2, s3) = (words[0], words[1], words[2], words[3])
+        var expansion = SplitMix64(seed: seed)
+        s0 = expansion.next()
+        s1 = expansion.next()
+        s2 = expansion.next()
+        s3 = expansion.next()
     }
 
     /// Restores a checkpointed state.

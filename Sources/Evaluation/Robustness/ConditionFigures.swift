@@ -1,10 +1,13 @@
 /// First- and second-pass figures of one run under one condition.
 ///
+/// Not the wire message `RescoringMessages.ConditionReport`, which carries the aggregator's raw
+/// counts; these figures add intervals, significance tests, oracle WER and error analysis.
+///
 /// The rescoring WERR compares the rescored output with the first-pass 1-best on the same
 /// utterances: WERR = (WER₁ − WER₂) / WER₁, with a paired bootstrap interval; MAPSSWE tests
 /// whether the rescorer's error counts differ from the first pass's (A = first pass,
 /// B = second pass, so a positive mean difference means rescoring removed errors).
-public struct ConditionReport: Sendable, Hashable, Codable {
+public struct ConditionFigures: Sendable, Hashable, Codable {
     public var run: String
     public var condition: String
     public var normalizer: TextNormalizer
