@@ -29,50 +29,34 @@ public struct RescoringEngine: Sendable {
 
     /// Rescores every job in one batched, prefix-shared LM pass.
     ///
+    /// - Parameters:
+    ///   - limits: bounds on each job's hypotheses and tokens, checked before any LM work.
+    ///   - budget: when to stop: checked before tokenizing, every few hypotheses while tokenizing,
+    ///     and before every batch of the LM pass, so a cancelled or late call stops within one
+    ///     batch (about 1,000 positions) of work.
     /// - Returns: one `RescoredList` per job, in job order.
-    /// - Throws: `RescoringError` naming the first invalid job (unknown adapter, a hypothesis
-    ///   longer than the model's context, non-finite fusion weights); nothing is scored then.
-    public func rescore(_ jobs: [RescoringJob]) throws -> [RescoredList] {
-        let known = adapterNames
+    /// - Throws: `RescoringError` naming the first invalid job (unknown adapter, non-finite fusion
+    ///   weights or first-pass scores, a limit exceeded, a hypothesis longer than the model's
+    ///   context); nothing is scored then. `.cancelled` or `.deadlineExceeded` when the budget ran
+    ///   out; the partial work is discarded.
+    public func rescore(
+        _ jobs: [RescoringJob], limits: RescoringLimits = RescoringLimits(), budget: WorkBudget = WorkBudget()
+    ) throws -> [RescoredList] {
+        try budget.check()
+        var lists: [NBestList] = []
+        for job in jobs { lists.append(try listToScore(job, limits: limits)) }
         var sentences: [[Int]] = []
         var adapters: [String?] = []
-        var lists: [NBestList] = []
-        for job in jobs {
-            if let name = job.adapter, !known.contains(name) {
-                throw RescoringError(
-                    .unknownAdapter,
-                    "utterance \(job.list.utteranceID): adapter '\(name)' is not loaded"
-                        + " (loaded: \(known.sorted().joined(separator: ", ")))")
-            }
-            let fusion = job.fusion ?? defaultFusion
-            guard [fusion.firstPassWeight, fusion.lmWeight, fusion.lengthBonus].allSatisfy(\.isFinite) else {
-                throw RescoringError(
-                    .invalidRequest, "utterance \(job.list.utteranceID): fusion weights must be finite")
-            }
-            var list = job.list
-            if let limit = job.maxHypotheses, limit < list.hypotheses.count {
-                list.hypotheses = Array(list.hypotheses.prefix(max(0, limit)))
-            }
-            for (index, hypothesis) in list.hypotheses.enumerated() {
-                let tokens = tokenizer.encode(hypothesis.text)
-                // BOS + tokens must fit the learned positions; EOS is predicted, not input.
-                guard tokens.count + 1 <= model.config.nPositions else {
-                    throw RescoringError(
-                        .hypothesisTooLong,
-                        "utterance \(list.utteranceID) hypothesis \(index): \(tokens.count) tokens,"
-                            + " the model's context holds \(model.config.nPositions - 1)")
-                }
-                sentences.append(tokens)
-                adapters.append(job.adapter)
-            }
-            lists.append(list)
+        for (job, list) in zip(jobs, lists) {
+            sentences += try tokenize(list, limits: limits, budget: budget)
+            adapters += Array(repeating: job.adapter, count: list.hypotheses.count)
         }
         let usesAdapters = adapters.contains { $0 != nil }
         let scores =
             sentences.isEmpty
             ? []
             : try model.sentenceLogProbabilitiesSharingPrefixes(
-                sentences, adapters: usesAdapters ? adapters : nil
+                sentences, adapters: usesAdapters ? adapters : nil, checkpoint: { try budget.check() }
             ).scores
 
         var results: [RescoredList] = []

@@ -1,0 +1,29 @@
+import Foundation
+public import Rescoring
+
+/// How a `LanguageModelRescorer` spends its compute, and the largest request it accepts.
+public struct RescorerConfiguration: Sendable, Hashable {
+    /// Dedicated threads that run LM scoring. Default: one per core.
+    ///
+    /// With more than one, run OpenBLAS single-threaded (`BLAS.setThreadCount(1)` or
+    /// `OPENBLAS_NUM_THREADS=1`) so the threads do not oversubscribe the cores.
+    public var computeThreads: Int
+    /// Requests that may wait for a compute thread; one more is refused at once with
+    /// `RESOURCE_EXHAUSTED`. Default: 16 per compute thread.
+    public var queueCapacity: Int
+    /// Hypotheses and tokens one request may carry (`INVALID_ARGUMENT` above them).
+    public var limits: RescoringLimits
+    /// Hypothesis text (UTF-8 bytes) of a request above which freed heap memory is returned to
+    /// the system after scoring it. Default: 64 KiB (about 16,000 tokens).
+    public var memoryTrimThresholdBytes: Int
+
+    public init(
+        computeThreads: Int = ProcessInfo.processInfo.activeProcessorCount, queueCapacity: Int? = nil,
+        limits: RescoringLimits = RescoringLimits(), memoryTrimThresholdBytes: Int = 64 * 1024
+    ) {
+        self.computeThreads = max(1, computeThreads)
+        self.queueCapacity = queueCapacity ?? 16 * max(1, computeThreads)
+        self.limits = limits
+        self.memoryTrimThresholdBytes = memoryTrimThresholdBytes
+    }
+}
