@@ -8,11 +8,15 @@ public struct ComputeOutcome<Value: Sendable>: Sendable {
     public var value: Value
     /// From submission until a thread started the job.
     public var queueTime: Duration
-    /// From start to end of the job's work.
+    /// From start to end of the pass that computed the job (shared by the jobs of one batch).
     public var computeTime: Duration
 }
 
 /// Dedicated threads for CPU-heavy work, fed by a bounded queue.
+///
+/// The pool computes one kind of work: `process` turns a batch of items into one result per
+/// item. A free thread takes the oldest queued job and, within `ComputeBatching`, the jobs queued
+/// behind it, and processes them in one call.
 ///
 /// LM scoring takes tens to thousands of milliseconds of one core. Run on Swift's cooperative
 /// pool (one thread per core) or on an event loop, a few such jobs would starve every other task
@@ -22,39 +26,33 @@ public struct ComputeOutcome<Value: Sendable>: Sendable {
 ///
 /// Cancellation: cancelling the submitting task removes a queued job at once (it is never
 /// computed) and releases the submitter of a running job at once; the running work sees
-/// `WorkBudget.isCancelled` and stops at its next check. A job whose deadline has passed when a
+/// `WorkBudget.isCancelled` (true once every job of its batch is cancelled; its deadline is the
+/// batch's latest) and stops at its next check. A job whose deadline has passed when a
 /// thread reaches it is dropped. (The RPC transport cancels a handler's task when its deadline
 /// passes, so a late queued call is dropped as soon as it is late.)
 ///
 /// The threads end when the pool is released (after finishing the job they are running) or on
 /// `shutdown()`.
-public final class ComputePool: Sendable {
-    /// A submitted job, type-erased; its closures deliver the result to the submitter.
+public final class ComputePool<Item: Sendable, Value: Sendable>: Sendable {
+    /// A submitted item and the hand-over of its result.
     private final class Job: Sendable {
+        let item: Item
+        let cost: Int
         let enqueued: ContinuousClock.Instant
         let deadline: ContinuousClock.Instant?
         let cancelled = Atomic<Bool>(false)
-        /// Runs the work; returns whether it produced a value, and how to hand the result over
-        /// (called after the counters are updated, so a submitter that has its result sees them).
-        let execute:
-            @Sendable (WorkBudget, ContinuousClock.Instant) -> (
-                succeeded: Bool, deliver: @Sendable () -> Void
-            )
-        /// Ends the job without (further) work, releasing the submitter.
-        let abandon: @Sendable (ComputePoolError) -> Void
+        let completion = ComputeCompletion<ComputeOutcome<Value>>()
 
-        init(
-            enqueued: ContinuousClock.Instant, deadline: ContinuousClock.Instant?,
-            execute:
-                @escaping @Sendable (WorkBudget, ContinuousClock.Instant) -> (
-                    succeeded: Bool, deliver: @Sendable () -> Void
-                ),
-            abandon: @escaping @Sendable (ComputePoolError) -> Void
-        ) {
+        init(item: Item, cost: Int, enqueued: ContinuousClock.Instant, deadline: ContinuousClock.Instant?) {
+            self.item = item
+            self.cost = cost
             self.enqueued = enqueued
             self.deadline = deadline
-            self.execute = execute
-            self.abandon = abandon
+        }
+
+        /// Ends the job without (further) work, releasing the submitter.
+        func abandon(_ error: ComputePoolError) {
+            completion.finish(.failure(error))
         }
     }
 
@@ -88,10 +86,20 @@ public final class ComputePool: Sendable {
         let wakeups = DispatchSemaphore(value: 0)
         let threadCount: Int
         let queueCapacity: Int
+        let batching: ComputeBatching
+        let cost: @Sendable (Item) -> Int
+        let process: @Sendable ([Item], WorkBudget) -> [Result<Value, any Error>]
 
-        init(threadCount: Int, queueCapacity: Int) {
+        init(
+            threadCount: Int, queueCapacity: Int, batching: ComputeBatching,
+            cost: @escaping @Sendable (Item) -> Int,
+            process: @escaping @Sendable ([Item], WorkBudget) -> [Result<Value, any Error>]
+        ) {
             self.threadCount = threadCount
             self.queueCapacity = queueCapacity
+            self.batching = batching
+            self.cost = cost
+            self.process = process
         }
     }
 
@@ -108,10 +116,20 @@ public final class ComputePool: Sendable {
     ///   - threads: at least 1.
     ///   - queueCapacity: waiting jobs (not counting running ones) before `submit` throws
     ///     `.queueFull`; at least 0.
-    public init(threads: Int, queueCapacity: Int, name: String = "compute") {
+    ///   - batching: how many queued jobs one pass may take; off by default.
+    ///   - cost: an item's cost for `batching.maximumCost`.
+    ///   - process: computes a batch of items, returning one result per item in order; it should
+    ///     check its `WorkBudget` between steps.
+    public init(
+        threads: Int, queueCapacity: Int, batching: ComputeBatching = .off,
+        cost: @escaping @Sendable (Item) -> Int = { _ in 1 }, name: String = "compute",
+        process: @escaping @Sendable ([Item], WorkBudget) -> [Result<Value, any Error>]
+    ) {
         precondition(threads >= 1, "a compute pool needs a thread")
         precondition(queueCapacity >= 0, "queue capacity cannot be negative")
-        let shared = Shared(threadCount: threads, queueCapacity: queueCapacity)
+        let shared = Shared(
+            threadCount: threads, queueCapacity: queueCapacity, batching: batching, cost: cost,
+            process: process)
         self.shared = shared
         for index in 0..<threads {
             let thread = Thread { Self.work(shared) }
@@ -124,35 +142,19 @@ public final class ComputePool: Sendable {
         shutdown()
     }
 
-    /// Runs `work` on a pool thread and returns its value.
+    /// Computes `item` on a pool thread and returns its value.
     ///
-    /// - Parameters:
-    ///   - deadline: when the result stops being useful; a job still queued then is dropped, and
-    ///     the work's budget carries it.
-    ///   - work: the computation; it should check its `WorkBudget` between steps.
+    /// - Parameter deadline: when the result stops being useful; a job still queued then is
+    ///   dropped, and the work's budget carries it.
     /// - Throws: `ComputePoolError` (`.queueFull` at once when the queue is full, `.cancelled`,
-    ///   `.deadlineExceeded` before the job started, `.shutDown`), or what `work` threw.
-    public func submit<Value: Sendable>(
-        deadline: ContinuousClock.Instant? = nil, _ work: @escaping @Sendable (WorkBudget) throws -> Value
-    ) async throws -> ComputeOutcome<Value> {
-        let completion = ComputeCompletion<ComputeOutcome<Value>>()
-        let enqueued = ContinuousClock.now
-        let job = Job(
-            enqueued: enqueued, deadline: deadline,
-            execute: { budget, started in
-                do {
-                    let value = try work(budget)
-                    let outcome = ComputeOutcome(
-                        value: value, queueTime: started - enqueued, computeTime: .now - started)
-                    return (true, { completion.finish(.success(outcome)) })
-                } catch {
-                    return (false, { completion.finish(.failure(error)) })
-                }
-            },
-            abandon: { completion.finish(.failure($0)) })
+    ///   `.deadlineExceeded` before the job started, `.shutDown`), or the item's failure.
+    public func submit(_ item: Item, deadline: ContinuousClock.Instant? = nil) async throws -> ComputeOutcome<
+        Value
+    > {
+        let job = Job(item: item, cost: shared.cost(item), enqueued: .now, deadline: deadline)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                completion.install(continuation)
+                job.completion.install(continuation)
                 enqueue(job)
             }
         } onCancel: {
@@ -266,58 +268,93 @@ public final class ComputePool: Sendable {
         case stop
         case nothing
         case drop(Job, ComputePoolError)
-        case run(Job)
+        case run([Job])
     }
 
-    /// Takes the next job, deciding under the lock whether it runs, so the counters stay exact.
+    /// Takes the next job and the queued jobs that may join its batch, deciding under the lock
+    /// whether each runs, so the counters stay exact.
     private static func pick(_ shared: Shared) -> Pick {
         shared.state.withLock { state in
             if state.isShutDown { return .stop }
             guard !state.queue.isEmpty else { return .nothing }
-            let job = state.queue.removeFirst()
-            state.statistics.queued -= 1
             defer { state.notifyWaiters() }
-            if job.cancelled.load(ordering: .acquiring) {
+            let first = state.queue.removeFirst()
+            state.statistics.queued -= 1
+            if let reason = Self.dropReason(first) {
                 state.statistics.dropped += 1
-                return .drop(job, ComputePoolError(.cancelled, "the call was cancelled while it waited"))
+                return .drop(first, reason)
             }
-            if let deadline = job.deadline, ContinuousClock.now >= deadline {
-                state.statistics.dropped += 1
-                return .drop(
-                    job,
-                    ComputePoolError(
-                        .deadlineExceeded, "the call's deadline passed while it waited for compute"))
+            var batch = [first]
+            var cost = first.cost
+            // Later jobs join while they fit; dead ones stay for a thread to drop (and signal).
+            var index = 0
+            while batch.count < shared.batching.maximumJobs, index < state.queue.count {
+                let candidate = state.queue[index]
+                guard Self.dropReason(candidate) == nil else {
+                    index += 1
+                    continue
+                }
+                guard cost + candidate.cost <= shared.batching.maximumCost else { break }
+                state.queue.remove(at: index)
+                state.statistics.queued -= 1
+                batch.append(candidate)
+                cost += candidate.cost
             }
-            state.statistics.running += 1
-            return .run(job)
+            state.statistics.running += batch.count
+            return .run(batch)
         }
     }
 
-    /// A thread's loop: take the next live job, run it, repeat until shutdown.
+    /// Why a queued job must not run, if it must not.
+    private static func dropReason(_ job: Job) -> ComputePoolError? {
+        if job.cancelled.load(ordering: .acquiring) {
+            return ComputePoolError(.cancelled, "the call was cancelled while it waited")
+        }
+        if let deadline = job.deadline, ContinuousClock.now >= deadline {
+            return ComputePoolError(
+                .deadlineExceeded, "the call's deadline passed while it waited for compute")
+        }
+        return nil
+    }
+
+    /// A thread's loop: take the next live jobs, compute them, repeat until shutdown.
     private static func work(_ shared: Shared) {
         while true {
             shared.wakeups.wait()
-            let job: Job
+            let batch: [Job]
             switch pick(shared) {
             case .stop: return
             case .nothing: continue
             case .drop(let dropped, let error):
                 dropped.abandon(error)
                 continue
-            case .run(let picked): job = picked
+            case .run(let picked): batch = picked
             }
             let started = ContinuousClock.now
-            let budget = WorkBudget(deadline: job.deadline) { job.cancelled.load(ordering: .relaxed) }
-            let (succeeded, deliver) = job.execute(budget, started)
+            let deadlines = batch.map(\.deadline)
+            let budget = WorkBudget(
+                deadline: deadlines.contains(nil) ? nil : deadlines.compactMap { $0 }.max()
+            ) { batch.allSatisfy { $0.cancelled.load(ordering: .relaxed) } }
+            let results = shared.process(batch.map(\.item), budget)
+            precondition(results.count == batch.count, "one result per item")
             let elapsed = ContinuousClock.now - started
+            let succeeded = results.filter { if case .success = $0 { true } else { false } }.count
             shared.state.withLock { state in
-                state.statistics.running -= 1
-                if succeeded { state.statistics.completed += 1 } else { state.statistics.failed += 1 }
+                state.statistics.running -= batch.count
+                state.statistics.passes += 1
+                state.statistics.completed += succeeded
+                state.statistics.failed += batch.count - succeeded
                 state.recentComputeTime =
                     state.recentComputeTime == .zero ? elapsed : (state.recentComputeTime * 7 + elapsed) / 8
                 state.notifyWaiters()
             }
-            deliver()
+            // After the counters: a submitter that has its result sees them.
+            for (job, result) in zip(batch, results) {
+                job.completion.finish(
+                    result.map {
+                        ComputeOutcome(value: $0, queueTime: started - job.enqueued, computeTime: elapsed)
+                    })
+            }
         }
     }
 }

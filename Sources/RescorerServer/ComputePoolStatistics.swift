@@ -15,6 +15,8 @@ public struct ComputePoolStatistics: Sendable, Hashable {
     public var dropped = 0
     /// Jobs refused because the queue was full.
     public var rejected = 0
+    /// Calls of the pool's work function (one per batch of jobs).
+    public var passes = 0
 
     public init() {}
 

@@ -23,7 +23,7 @@ public struct LanguageModelRescorer: RescorerService {
     public let replicaID: String
     public let configuration: RescorerConfiguration
     /// The threads that run LM scoring; its statistics tell queued, computed and skipped work apart.
-    public let computePool: ComputePool
+    public let computePool: ComputePool<RescoringJob, RescoredList>
 
     /// Starts the compute threads; they end when the last copy of the service is released.
     public init(
@@ -33,9 +33,25 @@ public struct LanguageModelRescorer: RescorerService {
         self.engine = engine
         self.replicaID = replicaID
         self.configuration = configuration
+        let limits = configuration.limits
+        let trimThreshold = configuration.memoryTrimThresholdBytes
         self.computePool = ComputePool(
             threads: configuration.computeThreads, queueCapacity: configuration.queueCapacity,
-            name: "rescorer-compute")
+            batching: configuration.batching, cost: Self.textBytes, name: "rescorer-compute"
+        ) { jobs, budget in
+            defer {
+                if jobs.reduce(0, { $0 + Self.textBytes($1) }) >= trimThreshold {
+                    MemoryTrimming.releaseFreeMemory()
+                }
+            }
+            return engine.rescoreEach(jobs, limits: limits, budget: budget)
+        }
+    }
+
+    /// UTF-8 bytes of a job's hypotheses: its size for batching and memory trimming, known before
+    /// tokenizing.
+    static func textBytes(_ job: RescoringJob) -> Int {
+        job.list.hypotheses.reduce(0) { $0 + $1.text.utf8.count }
     }
 
     public func rescore(
@@ -50,25 +66,16 @@ public struct LanguageModelRescorer: RescorerService {
     public func rescoreOne(_ request: RescoreRequest, context: ServerContext) async throws -> RescoreResult {
         let limits = configuration.limits
         let job = try Self.job(from: request, limits: limits)
-        let engine = self.engine
-        let trimsMemory =
-            job.list.hypotheses.reduce(0) { $0 + $1.text.utf8.count }
-            >= configuration.memoryTrimThresholdBytes
-        let outcome: ComputeOutcome<[RescoredList]>
+        let outcome: ComputeOutcome<RescoredList>
         do {
             try engine.validate(job, limits: limits)
-            outcome = try await computePool.submit(deadline: context.deadline) { budget in
-                defer { if trimsMemory { MemoryTrimming.releaseFreeMemory() } }
-                return try engine.rescore([job], limits: limits, budget: budget)
-            }
+            outcome = try await computePool.submit(job, deadline: context.deadline)
         } catch let error as RescoringError {
             throw RescorerStatus.error(for: error)
         } catch let error as ComputePoolError {
             throw RescorerStatus.error(for: error)
         }
-        guard let rescored = outcome.value.first else {
-            throw RPCError(code: .internal, message: "the engine returned no result")
-        }
+        let rescored = outcome.value
         return RescoreResult(
             rescored, modelID: engine.modelID, replicaID: replicaID,
             queueTimeMicroseconds: Self.microseconds(outcome.queueTime),

@@ -13,17 +13,24 @@ public struct RescorerConfiguration: Sendable, Hashable {
     public var queueCapacity: Int
     /// Hypotheses and tokens one request may carry (`INVALID_ARGUMENT` above them).
     public var limits: RescoringLimits
+    /// Requests waiting at the same moment (from any streams) that one LM pass may score
+    /// together; the cost is hypothesis text in UTF-8 bytes. Default: up to 8 requests of 16 KiB
+    /// in all (a larger request runs alone).
+    public var batching: ComputeBatching
     /// Hypothesis text (UTF-8 bytes) of a request above which freed heap memory is returned to
     /// the system after scoring it. Default: 64 KiB (about 16,000 tokens).
     public var memoryTrimThresholdBytes: Int
 
     public init(
         computeThreads: Int = ProcessInfo.processInfo.activeProcessorCount, queueCapacity: Int? = nil,
-        limits: RescoringLimits = RescoringLimits(), memoryTrimThresholdBytes: Int = 64 * 1024
+        limits: RescoringLimits = RescoringLimits(),
+        batching: ComputeBatching = ComputeBatching(maximumJobs: 8, maximumCost: 16 * 1024),
+        memoryTrimThresholdBytes: Int = 64 * 1024
     ) {
         self.computeThreads = max(1, computeThreads)
         self.queueCapacity = queueCapacity ?? 16 * max(1, computeThreads)
         self.limits = limits
+        self.batching = batching
         self.memoryTrimThresholdBytes = memoryTrimThresholdBytes
     }
 }

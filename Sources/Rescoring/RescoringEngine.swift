@@ -43,14 +43,61 @@ public struct RescoringEngine: Sendable {
         _ jobs: [RescoringJob], limits: RescoringLimits = RescoringLimits(), budget: WorkBudget = WorkBudget()
     ) throws -> [RescoredList] {
         try budget.check()
-        var lists: [NBestList] = []
-        for job in jobs { lists.append(try listToScore(job, limits: limits)) }
-        var sentences: [[Int]] = []
-        var adapters: [String?] = []
-        for (job, list) in zip(jobs, lists) {
-            sentences += try tokenize(list, limits: limits, budget: budget)
-            adapters += Array(repeating: job.adapter, count: list.hypotheses.count)
+        // Every job's cheap checks first, so the error names the first invalid job.
+        for job in jobs { _ = try listToScore(job, limits: limits) }
+        var prepared: [PreparedJob] = []
+        for job in jobs { prepared.append(try prepare(job, limits: limits, budget: budget)) }
+        return try score(prepared, budget: budget)
+    }
+
+    /// Rescores jobs from different callers in one LM pass, failing only the invalid ones.
+    ///
+    /// Each job is checked and tokenized on its own (its error is its result); the valid ones are
+    /// scored together, as `rescore` would. If the pass itself stops (budget, model error), every
+    /// job in it gets that error.
+    ///
+    /// - Returns: one result per job, in job order.
+    public func rescoreEach(
+        _ jobs: [RescoringJob], limits: RescoringLimits = RescoringLimits(), budget: WorkBudget = WorkBudget()
+    ) -> [Result<RescoredList, any Error>] {
+        var results = [Result<RescoredList, any Error>?](repeating: nil, count: jobs.count)
+        var prepared: [(index: Int, job: PreparedJob)] = []
+        for (index, job) in jobs.enumerated() {
+            do {
+                try budget.check()
+                prepared.append((index, try prepare(job, limits: limits, budget: budget)))
+            } catch {
+                results[index] = .failure(error)
+            }
         }
+        do {
+            let scored = try score(prepared.map(\.job), budget: budget)
+            for (entry, list) in zip(prepared, scored) { results[entry.index] = .success(list) }
+        } catch {
+            for entry in prepared { results[entry.index] = .failure(error) }
+        }
+        return results.map { $0! }
+    }
+
+    /// A checked job with its list after the `maxHypotheses` cut and the token ids to score.
+    struct PreparedJob {
+        var job: RescoringJob
+        var list: NBestList
+        var sentences: [[Int]]
+    }
+
+    func prepare(_ job: RescoringJob, limits: RescoringLimits, budget: WorkBudget) throws(RescoringError)
+        -> PreparedJob
+    {
+        let list = try listToScore(job, limits: limits)
+        return PreparedJob(
+            job: job, list: list, sentences: try tokenize(list, limits: limits, budget: budget))
+    }
+
+    /// Scores prepared jobs in one prefix-shared pass and ranks each list by fused score.
+    func score(_ prepared: [PreparedJob], budget: WorkBudget) throws -> [RescoredList] {
+        let sentences = prepared.flatMap(\.sentences)
+        let adapters = prepared.flatMap { Array(repeating: $0.job.adapter, count: $0.sentences.count) }
         let usesAdapters = adapters.contains { $0 != nil }
         let scores =
             sentences.isEmpty
@@ -61,10 +108,11 @@ public struct RescoringEngine: Sendable {
 
         var results: [RescoredList] = []
         var cursor = 0
-        for (job, list) in zip(jobs, lists) {
+        for entry in prepared {
+            let job = entry.job
             let fusion = job.fusion ?? defaultFusion
             var ranking: [RescoredHypothesis] = []
-            for (index, hypothesis) in list.hypotheses.enumerated() {
+            for (index, hypothesis) in entry.list.hypotheses.enumerated() {
                 let lm = Double(scores[cursor])
                 ranking.append(
                     RescoredHypothesis(
@@ -80,7 +128,8 @@ public struct RescoringEngine: Sendable {
                 $0.element.fusedScore != $1.element.fusedScore
                     ? $0.element.fusedScore > $1.element.fusedScore : $0.offset < $1.offset
             }.map(\.element)
-            results.append(RescoredList(list: list, ranking: ranking, adapter: job.adapter, fusion: fusion))
+            results.append(
+                RescoredList(list: entry.list, ranking: ranking, adapter: job.adapter, fusion: fusion))
         }
         return results
     }

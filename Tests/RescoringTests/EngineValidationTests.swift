@@ -62,6 +62,20 @@ import Testing
             try engine.rescore([RescoringJob(list: TinyEngine.list("u2", texts))], limits: fits).count == 1)
     }
 
+    @Test func rescoreEachFailsOnlyTheInvalidJobsAndScoresTheRestTogether() throws {
+        let engine = try TinyEngine.make()
+        let good = [TinyEngine.list("a", ["the cat sat", "a cat sat"]), TinyEngine.list("c", ["the hat"])]
+        var bad = TinyEngine.list("b", ["the cat"])
+        bad.hypotheses[0].totalScore = .nan
+        let results = engine.rescoreEach([good[0], bad, good[1]].map { RescoringJob(list: $0) })
+        #expect(results.count == 3)
+        let error = try #require(throws: RescoringError.self) { try results[1].get() }
+        #expect(error.message.contains("utterance b hypothesis 0"))
+        let together = try engine.rescore(good.map { RescoringJob(list: $0) })
+        #expect(try results[0].get() == together[0])
+        #expect(try results[2].get() == together[1])
+    }
+
     @Test func theDefaultLimitsAreTheDocumentedOnes() {
         #expect(RescoringLimits() == RescoringLimits(maxHypothesesPerList: 1_000, maxTokensPerList: 32_768))
     }

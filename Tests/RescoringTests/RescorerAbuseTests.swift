@@ -118,6 +118,38 @@ import Testing
         }
     }
 
+    @Test func requestsFromDifferentStreamsWaitingTogetherAreScoredInOnePass() async throws {
+        let config = RescorerConfiguration(computeThreads: 1)
+        let heavy = try TinyEngine.makeHeavy()
+        try await RescorerHarness.withServer(engine: heavy, configuration: config) { connection, rescorer in
+            let client = RescorerClient(connection)
+            let pool = rescorer.computePool
+            let blocker = Task { try await client.rescoreOne(Self.heavy(0)) }
+            try await within(.seconds(60), "the heavy call runs") { await pool.waitUntil { $0.running == 1 } }
+            let lists = (0..<3).map {
+                TinyEngine.list("s\($0)", ["the cat sat", "a hat sat", "the hat is on"])
+            }
+            let calls = lists.map { list in
+                Task { try await client.rescoreOne(RescorerHarness.request(list)) }
+            }
+            try await within(.seconds(60), "the three calls wait") { await pool.waitUntil { $0.queued == 3 } }
+            blocker.cancel()
+            var results: [RescoreResult] = []
+            for call in calls { results.append(try await call.value) }
+            let direct = try heavy.rescore(lists.map { RescoringJob(list: $0) })
+            for (result, expected) in zip(results, direct) {
+                #expect(result.utteranceID == expected.list.utteranceID)
+                #expect(result.hypotheses.map(\.lmScore) == expected.ranking.map(\.lmScore))
+                #expect(
+                    result.hypotheses.map(\.originalIndex)
+                        == expected.ranking.map { UInt32($0.originalIndex) })
+            }
+            // The heavy call's pass, then one pass for the three.
+            #expect(pool.statistics.passes == 2 && pool.statistics.completed == 3, "\(pool.statistics)")
+            #expect(Set(results.map(\.computeTimeMicroseconds)).count == 1, "one pass, one compute time")
+        }
+    }
+
     @Test func oversizedListsAreRefusedNamingTheLimit() async throws {
         let config = RescorerConfiguration(
             limits: RescoringLimits(maxHypothesesPerList: 3, maxTokensPerList: 12))
