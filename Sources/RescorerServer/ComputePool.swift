@@ -148,9 +148,9 @@ public final class ComputePool<Item: Sendable, Value: Sendable>: Sendable {
     ///   dropped, and the work's budget carries it.
     /// - Throws: `ComputePoolError` (`.queueFull` at once when the queue is full, `.cancelled`,
     ///   `.deadlineExceeded` before the job started, `.shutDown`), or the item's failure.
-    public func submit(_ item: Item, deadline: ContinuousClock.Instant? = nil) async throws -> ComputeOutcome<
-        Value
-    > {
+    public func submit(
+        _ item: Item, deadline: ContinuousClock.Instant? = nil
+    ) async throws -> ComputeOutcome<Value> {
         let job = Job(item: item, cost: shared.cost(item), enqueued: .now, deadline: deadline)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in

@@ -23,6 +23,9 @@ enum MemoryTrimming {
         #endif
     }()
 
+    /// Whether the C library has `malloc_trim` (so `releaseFreeMemory` does something).
+    static var isAvailable: Bool { trim != nil }
+
     static func releaseFreeMemory() {
         _ = trim?(0)
     }

@@ -103,10 +103,12 @@ import Testing
         try await RescorerHarness.withServer(engine: heavy, configuration: config) { connection, rescorer in
             let client = RescorerClient(connection)
             let pool = rescorer.computePool
-            let load = (0..<2).map { index in Task { try await client.rescoreOne(Self.heavy(index)) } }
-            try await within(.seconds(60), "one call runs and one waits") {
-                await pool.waitUntil { $0.running == 1 && $0.queued == 1 }
-            }
+            // One at a time: the second must find the first running, not waiting in the only slot.
+            let running = Task { try await client.rescoreOne(Self.heavy(0)) }
+            try await within(.seconds(60), "one call runs") { await pool.waitUntil { $0.running == 1 } }
+            let waiting = Task { try await client.rescoreOne(Self.heavy(1)) }
+            try await within(.seconds(60), "one call waits") { await pool.waitUntil { $0.queued == 1 } }
+            let load = [running, waiting]
             let refused = await #expect(throws: RPCError.self) {
                 try await client.rescoreOne(Self.light("third"), options: CallOptions(timeout: .seconds(5)))
             }
@@ -178,6 +180,28 @@ import Testing
             #expect(tooLong?.message.contains("limit of 12 tokens per list") == true)
             #expect(rescorer.computePool.statistics.completed == 1)
         }
+    }
+
+    @Test func aListOverTheDefaultHypothesisLimitIsRefusedBeforeItQueues() async throws {
+        try await RescorerHarness.withServer(engine: try TinyEngine.make()) { connection, rescorer in
+            let client = RescorerClient(connection)
+            let huge = TinyEngine.list("u9", Array(repeating: "a cat", count: 1_001))
+            let refused = await #expect(throws: RPCError.self) {
+                try await client.rescoreOne(RescorerHarness.request(huge))
+            }
+            #expect(refused?.code == .invalidArgument)
+            #expect(
+                refused?.message.contains("1001 hypotheses exceed the limit of 1000 hypotheses per list")
+                    == true)
+            #expect(rescorer.computePool.statistics == ComputePoolStatistics(), "refused before queueing")
+        }
+    }
+
+    @Test func largeRequestsCanReturnFreedMemoryToTheSystem() {
+        #if canImport(Glibc)
+            #expect(MemoryTrimming.isAvailable, "malloc_trim is found in glibc")
+        #endif
+        MemoryTrimming.releaseFreeMemory()
     }
 
     @Test func nonFiniteScoresAreRefusedNamingTheHypothesis() async throws {
