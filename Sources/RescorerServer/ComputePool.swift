@@ -115,7 +115,8 @@ public final class ComputePool<Item: Sendable, Value: Sendable>: Sendable {
     /// - Parameters:
     ///   - threads: at least 1.
     ///   - queueCapacity: waiting jobs (not counting running ones) before `submit` throws
-    ///     `.queueFull`; at least 0.
+    ///     `.queueFull`; at least 1 (a job waits in the queue until a thread takes it, even an
+    ///     idle one).
     ///   - batching: how many queued jobs one pass may take; off by default.
     ///   - cost: an item's cost for `batching.maximumCost`.
     ///   - process: computes a batch of items, returning one result per item in order; it should
@@ -126,7 +127,7 @@ public final class ComputePool<Item: Sendable, Value: Sendable>: Sendable {
         process: @escaping @Sendable ([Item], WorkBudget) -> [Result<Value, any Error>]
     ) {
         precondition(threads >= 1, "a compute pool needs a thread")
-        precondition(queueCapacity >= 0, "queue capacity cannot be negative")
+        precondition(queueCapacity >= 1, "a job passes through the queue, so it needs a slot")
         let shared = Shared(
             threadCount: threads, queueCapacity: queueCapacity, batching: batching, cost: cost,
             process: process)

@@ -36,7 +36,7 @@ public struct LanguageModelRescorer: RescorerService {
         let limits = configuration.limits
         let trimThreshold = configuration.memoryTrimThresholdBytes
         self.computePool = ComputePool(
-            threads: configuration.computeThreads, queueCapacity: configuration.queueCapacity,
+            threads: max(1, configuration.computeThreads), queueCapacity: max(1, configuration.queueCapacity),
             batching: configuration.batching, cost: Self.textBytes, name: "rescorer-compute"
         ) { jobs, budget in
             defer {
