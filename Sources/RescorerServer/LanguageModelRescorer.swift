@@ -7,18 +7,51 @@ public import RescoringRPC
 /// The `Rescorer` gRPC service backed by a `RescoringEngine`.
 ///
 /// This is the edge where wire messages become domain values: requests are validated and
-/// converted, the engine scores them, and engine errors become gRPC statuses
-/// (`INVALID_ARGUMENT` for a malformed or empty list, `NOT_FOUND` for an unknown adapter,
-/// `OUT_OF_RANGE` for a hypothesis longer than the model's context). On a `Rescore` stream
-/// exactly one result is written per request, in request order.
+/// converted, the engine scores them on a dedicated `ComputePool` (never on the cooperative pool
+/// or an event loop, so health checks and control calls answer however busy the LM is), and
+/// engine and pool errors become gRPC statuses (`RescorerStatus`). On a `Rescore` stream exactly
+/// one result is written per request, in request order.
+///
+/// A request is refused before it waits for compute when it is malformed, names an unknown
+/// adapter, carries a non-finite score or more hypotheses than `configuration.limits` allows; its
+/// tokens are counted on the pool, before any LM work. A call that is cancelled or passes its
+/// deadline is dropped from the queue at once, and a running one stops at the engine's next
+/// batch.
 public struct LanguageModelRescorer: RescorerService {
     public let engine: RescoringEngine
     /// Reported in every result so clients can tell replicas apart.
     public let replicaID: String
+    public let configuration: RescorerConfiguration
+    /// The threads that run LM scoring; its statistics tell queued, computed and skipped work apart.
+    public let computePool: ComputePool<RescoringJob, RescoredList>
 
-    public init(engine: RescoringEngine, replicaID: String) {
+    /// Starts the compute threads; they end when the last copy of the service is released.
+    public init(
+        engine: RescoringEngine, replicaID: String,
+        configuration: RescorerConfiguration = RescorerConfiguration()
+    ) {
         self.engine = engine
         self.replicaID = replicaID
+        self.configuration = configuration
+        let limits = configuration.limits
+        let trimThreshold = configuration.memoryTrimThresholdBytes
+        self.computePool = ComputePool(
+            threads: max(1, configuration.computeThreads), queueCapacity: max(1, configuration.queueCapacity),
+            batching: configuration.batching, cost: Self.textBytes, name: "rescorer-compute"
+        ) { jobs, budget in
+            defer {
+                if jobs.reduce(0, { $0 + Self.textBytes($1) }) >= trimThreshold {
+                    MemoryTrimming.releaseFreeMemory()
+                }
+            }
+            return engine.rescoreEach(jobs, limits: limits, budget: budget)
+        }
+    }
+
+    /// UTF-8 bytes of a job's hypotheses: its size for batching and memory trimming, known before
+    /// tokenizing.
+    static func textBytes(_ job: RescoringJob) -> Int {
+        job.list.hypotheses.reduce(0) { $0 + $1.text.utf8.count }
     }
 
     public func rescore(
@@ -31,21 +64,22 @@ public struct LanguageModelRescorer: RescorerService {
     }
 
     public func rescoreOne(_ request: RescoreRequest, context: ServerContext) async throws -> RescoreResult {
-        let job = try Self.job(from: request)
-        let started = ContinuousClock.now
-        let rescored: RescoredList
+        let limits = configuration.limits
+        let job = try Self.job(from: request, limits: limits)
+        let outcome: ComputeOutcome<RescoredList>
         do {
-            guard let first = try engine.rescore([job]).first else {
-                throw RPCError(code: .internal, message: "the engine returned no result")
-            }
-            rescored = first
+            try engine.validate(job, limits: limits)
+            outcome = try await computePool.submit(job, deadline: context.deadline)
         } catch let error as RescoringError {
-            throw Self.status(for: error)
+            throw RescorerStatus.error(for: error)
+        } catch let error as ComputePoolError {
+            throw RescorerStatus.error(for: error)
         }
-        let elapsed = ContinuousClock.now - started
+        let rescored = outcome.value
         return RescoreResult(
             rescored, modelID: engine.modelID, replicaID: replicaID,
-            computeTimeMicroseconds: UInt64(max(0, elapsed / .microseconds(1))))
+            queueTimeMicroseconds: Self.microseconds(outcome.queueTime),
+            computeTimeMicroseconds: Self.microseconds(outcome.computeTime))
     }
 
     public func listAdapters(_ request: ListAdaptersRequest, context: ServerContext) async throws
@@ -76,9 +110,19 @@ public struct LanguageModelRescorer: RescorerService {
     }
 
     /// The domain job for a wire request, or `INVALID_ARGUMENT` naming what is wrong.
-    static func job(from request: RescoreRequest) throws -> RescoringJob {
+    ///
+    /// A list over the hypothesis limit is refused before it is converted.
+    static func job(from request: RescoreRequest, limits: RescoringLimits) throws -> RescoringJob {
         guard let message = request.nbest else {
             throw RPCError(code: .invalidArgument, message: "RescoreRequest.nbest is missing")
+        }
+        let config = request.config
+        let cut = config.flatMap { $0.maxHypotheses == 0 ? nil : Int($0.maxHypotheses) }
+        do {
+            try limits.checkHypothesisCount(
+                min(message.hypotheses.count, cut ?? .max), utteranceID: message.utteranceID)
+        } catch {
+            throw RescorerStatus.error(for: error)
         }
         let list: NBestList
         do {
@@ -90,28 +134,25 @@ public struct LanguageModelRescorer: RescorerService {
             throw RPCError(
                 code: .invalidArgument, message: "utterance \(list.utteranceID): the N-best list is empty")
         }
-        let config = request.config
         let adapter = config.flatMap { $0.adapter.isEmpty ? nil : $0.adapter }
         let fusion = config?.fusion.map {
             ScoreFusion(
                 firstPassWeight: $0.firstPassWeight, lmWeight: $0.lmWeight, lengthBonus: $0.lengthBonus)
         }
-        let limit = config.flatMap { $0.maxHypotheses == 0 ? nil : Int($0.maxHypotheses) }
-        return RescoringJob(list: list, adapter: adapter, fusion: fusion, maxHypotheses: limit)
+        return RescoringJob(list: list, adapter: adapter, fusion: fusion, maxHypotheses: cut)
     }
 
-    static func status(for error: RescoringError) -> RPCError {
-        switch error.code {
-        case .unknownAdapter: RPCError(code: .notFound, message: error.message)
-        case .hypothesisTooLong: RPCError(code: .outOfRange, message: error.message)
-        case .invalidRequest: RPCError(code: .invalidArgument, message: error.message)
-        }
+    static func microseconds(_ duration: Duration) -> UInt64 {
+        UInt64(max(0, duration / .microseconds(1)))
     }
 }
 
 extension RescoreResult {
     /// The wire form of a rescored list.
-    init(_ rescored: RescoredList, modelID: String, replicaID: String, computeTimeMicroseconds: UInt64) {
+    init(
+        _ rescored: RescoredList, modelID: String, replicaID: String, queueTimeMicroseconds: UInt64,
+        computeTimeMicroseconds: UInt64
+    ) {
         let list = rescored.list
         self.init(
             utteranceID: list.utteranceID, sessionID: list.sessionID, sequenceNumber: list.sequenceNumber,
@@ -122,7 +163,8 @@ extension RescoreResult {
                     lmScore: $0.lmScore, fusedScore: $0.fusedScore, tokenCount: UInt32($0.tokenCount))
             },
             chosenIndex: UInt32(rescored.chosenIndex ?? 0), adapter: rescored.adapter ?? "", modelID: modelID,
-            computeTimeMicroseconds: computeTimeMicroseconds, replicaID: replicaID,
+            queueTimeMicroseconds: queueTimeMicroseconds, computeTimeMicroseconds: computeTimeMicroseconds,
+            replicaID: replicaID,
             fusion: FusionWeights(
                 firstPassWeight: rescored.fusion.firstPassWeight, lmWeight: rescored.fusion.lmWeight,
                 lengthBonus: rescored.fusion.lengthBonus))

@@ -29,58 +29,90 @@ public struct RescoringEngine: Sendable {
 
     /// Rescores every job in one batched, prefix-shared LM pass.
     ///
+    /// - Parameters:
+    ///   - limits: bounds on each job's hypotheses and tokens, checked before any LM work.
+    ///   - budget: when to stop: checked before tokenizing, every few hypotheses while tokenizing,
+    ///     and before every batch of the LM pass, so a cancelled or late call stops within one
+    ///     batch (about 1,000 positions) of work.
     /// - Returns: one `RescoredList` per job, in job order.
-    /// - Throws: `RescoringError` naming the first invalid job (unknown adapter, a hypothesis
-    ///   longer than the model's context, non-finite fusion weights); nothing is scored then.
-    public func rescore(_ jobs: [RescoringJob]) throws -> [RescoredList] {
-        let known = adapterNames
-        var sentences: [[Int]] = []
-        var adapters: [String?] = []
-        var lists: [NBestList] = []
-        for job in jobs {
-            if let name = job.adapter, !known.contains(name) {
-                throw RescoringError(
-                    .unknownAdapter,
-                    "utterance \(job.list.utteranceID): adapter '\(name)' is not loaded"
-                        + " (loaded: \(known.sorted().joined(separator: ", ")))")
+    /// - Throws: `RescoringError` naming the first invalid job (unknown adapter, non-finite fusion
+    ///   weights or first-pass scores, a limit exceeded, a hypothesis longer than the model's
+    ///   context); nothing is scored then. `.cancelled` or `.deadlineExceeded` when the budget ran
+    ///   out; the partial work is discarded.
+    public func rescore(
+        _ jobs: [RescoringJob], limits: RescoringLimits = RescoringLimits(), budget: WorkBudget = WorkBudget()
+    ) throws -> [RescoredList] {
+        try budget.check()
+        // Every job's cheap checks first, so the error names the first invalid job.
+        for job in jobs { _ = try listToScore(job, limits: limits) }
+        var prepared: [PreparedJob] = []
+        for job in jobs { prepared.append(try prepare(job, limits: limits, budget: budget)) }
+        return try score(prepared, budget: budget)
+    }
+
+    /// Rescores jobs from different callers in one LM pass, failing only the invalid ones.
+    ///
+    /// Each job is checked and tokenized on its own (its error is its result); the valid ones are
+    /// scored together, as `rescore` would. If the pass itself stops (budget, model error), every
+    /// job in it gets that error.
+    ///
+    /// - Returns: one result per job, in job order.
+    public func rescoreEach(
+        _ jobs: [RescoringJob], limits: RescoringLimits = RescoringLimits(), budget: WorkBudget = WorkBudget()
+    ) -> [Result<RescoredList, any Error>] {
+        var results = [Result<RescoredList, any Error>?](repeating: nil, count: jobs.count)
+        var prepared: [(index: Int, job: PreparedJob)] = []
+        for (index, job) in jobs.enumerated() {
+            do {
+                try budget.check()
+                prepared.append((index, try prepare(job, limits: limits, budget: budget)))
+            } catch {
+                results[index] = .failure(error)
             }
-            let fusion = job.fusion ?? defaultFusion
-            guard [fusion.firstPassWeight, fusion.lmWeight, fusion.lengthBonus].allSatisfy(\.isFinite) else {
-                throw RescoringError(
-                    .invalidRequest, "utterance \(job.list.utteranceID): fusion weights must be finite")
-            }
-            var list = job.list
-            if let limit = job.maxHypotheses, limit < list.hypotheses.count {
-                list.hypotheses = Array(list.hypotheses.prefix(max(0, limit)))
-            }
-            for (index, hypothesis) in list.hypotheses.enumerated() {
-                let tokens = tokenizer.encode(hypothesis.text)
-                // BOS + tokens must fit the learned positions; EOS is predicted, not input.
-                guard tokens.count + 1 <= model.config.nPositions else {
-                    throw RescoringError(
-                        .hypothesisTooLong,
-                        "utterance \(list.utteranceID) hypothesis \(index): \(tokens.count) tokens,"
-                            + " the model's context holds \(model.config.nPositions - 1)")
-                }
-                sentences.append(tokens)
-                adapters.append(job.adapter)
-            }
-            lists.append(list)
         }
+        do {
+            let scored = try score(prepared.map(\.job), budget: budget)
+            for (entry, list) in zip(prepared, scored) { results[entry.index] = .success(list) }
+        } catch {
+            for entry in prepared { results[entry.index] = .failure(error) }
+        }
+        return results.map { $0! }
+    }
+
+    /// A checked job with its list after the `maxHypotheses` cut and the token ids to score.
+    struct PreparedJob {
+        var job: RescoringJob
+        var list: NBestList
+        var sentences: [[Int]]
+    }
+
+    func prepare(_ job: RescoringJob, limits: RescoringLimits, budget: WorkBudget) throws(RescoringError)
+        -> PreparedJob
+    {
+        let list = try listToScore(job, limits: limits)
+        return PreparedJob(
+            job: job, list: list, sentences: try tokenize(list, limits: limits, budget: budget))
+    }
+
+    /// Scores prepared jobs in one prefix-shared pass and ranks each list by fused score.
+    func score(_ prepared: [PreparedJob], budget: WorkBudget) throws -> [RescoredList] {
+        let sentences = prepared.flatMap(\.sentences)
+        let adapters = prepared.flatMap { Array(repeating: $0.job.adapter, count: $0.sentences.count) }
         let usesAdapters = adapters.contains { $0 != nil }
         let scores =
             sentences.isEmpty
             ? []
             : try model.sentenceLogProbabilitiesSharingPrefixes(
-                sentences, adapters: usesAdapters ? adapters : nil
+                sentences, adapters: usesAdapters ? adapters : nil, checkpoint: { try budget.check() }
             ).scores
 
         var results: [RescoredList] = []
         var cursor = 0
-        for (job, list) in zip(jobs, lists) {
+        for entry in prepared {
+            let job = entry.job
             let fusion = job.fusion ?? defaultFusion
             var ranking: [RescoredHypothesis] = []
-            for (index, hypothesis) in list.hypotheses.enumerated() {
+            for (index, hypothesis) in entry.list.hypotheses.enumerated() {
                 let lm = Double(scores[cursor])
                 ranking.append(
                     RescoredHypothesis(
@@ -96,7 +128,8 @@ public struct RescoringEngine: Sendable {
                 $0.element.fusedScore != $1.element.fusedScore
                     ? $0.element.fusedScore > $1.element.fusedScore : $0.offset < $1.offset
             }.map(\.element)
-            results.append(RescoredList(list: list, ranking: ranking, adapter: job.adapter, fusion: fusion))
+            results.append(
+                RescoredList(list: entry.list, ranking: ranking, adapter: job.adapter, fusion: fusion))
         }
         return results
     }

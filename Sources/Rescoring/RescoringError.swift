@@ -5,8 +5,14 @@ public struct RescoringError: Error, Sendable, Hashable, CustomStringConvertible
         case unknownAdapter
         /// A hypothesis does not fit the model (too many tokens for its context).
         case hypothesisTooLong
-        /// The request itself is malformed (e.g. negative fusion weights are allowed, NaN is not).
+        /// The request itself is malformed (non-finite fusion weights or first-pass scores).
         case invalidRequest
+        /// The list exceeds a `RescoringLimits` bound (the message names the limit).
+        case limitExceeded
+        /// The caller cancelled the work (`WorkBudget.isCancelled`).
+        case cancelled
+        /// The work's deadline passed (`WorkBudget.deadline`).
+        case deadlineExceeded
     }
 
     public var code: Code

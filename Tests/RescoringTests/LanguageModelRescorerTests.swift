@@ -1,5 +1,4 @@
 import H2RPC
-import Logging
 import NBest
 import RescoringMessages
 import RescoringRPC
@@ -10,37 +9,18 @@ import Testing
 
 /// The Rescorer service over real loopback HTTP/2: ordering, partials, and error statuses.
 @Suite struct LanguageModelRescorerTests {
-    static let logger = Logger(label: "rescorer-tests") { _ in SwiftLogNoOpLogHandler() }
-
     private func withRescorer<Result>(_ body: (RescorerClient, RescoringEngine) async throws -> Result)
         async throws
         -> Result
     {
         let engine = try TinyEngine.make()
-        var router = RPCRouter()
-        router.register(LanguageModelRescorer(engine: engine, replicaID: "r0"))
-        router.register(HealthService())
-        let server = RPCServer(router: router, logger: Self.logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port
-            do {
-                let result = try await withRPCClient(host: "127.0.0.1", port: port, logger: Self.logger) {
-                    try await body(RescorerClient($0), engine)
-                }
-                server.beginGracefulShutdown(gracePeriod: .seconds(2))
-                try await group.waitForAll()
-                return result
-            } catch {
-                server.beginGracefulShutdown(gracePeriod: .zero)
-                try? await group.waitForAll()
-                throw error
-            }
+        return try await RescorerHarness.withServer(engine: engine) { client, _ in
+            try await body(RescorerClient(client), engine)
         }
     }
 
     private func request(_ list: NBestList, adapter: String = "") -> RescoreRequest {
-        RescoreRequest(nbest: NBestListMessage(list), config: RescoringConfig(adapter: adapter))
+        RescorerHarness.request(list, adapter: adapter)
     }
 
     @Test func aStreamGetsOneResultPerRequestInOrder() async throws {

@@ -18,11 +18,18 @@ extension GPT2Model {
     /// is followed by several tokens (each child's first token, EOS where a hypothesis ends), and
     /// its log-softmax is evaluated once for all of them.
     ///
-    /// - Parameter adapters: optional adapter name per sentence (see
-    ///   `sentenceLogProbabilities(_:adapters:)`); prefixes are shared only between sentences
-    ///   scored with the same adapter.
+    /// A wide wave is split into batches of at most `maximumBatchRows` positions (whole nodes), so
+    /// activations stay bounded and `checkpoint` runs often: a caller that gives up (cancelled
+    /// request, passed deadline) stops within one batch.
+    ///
+    /// - Parameters:
+    ///   - adapters: optional adapter name per sentence (see
+    ///     `sentenceLogProbabilities(_:adapters:)`); prefixes are shared only between sentences
+    ///     scored with the same adapter.
+    ///   - checkpoint: called before every batch; whatever it throws ends the scoring and is
+    ///     rethrown unchanged.
     public func sentenceLogProbabilitiesSharingPrefixes(
-        _ sentences: [[Int]], adapters: [String?]? = nil
+        _ sentences: [[Int]], adapters: [String?]? = nil, checkpoint: () throws -> Void = {}
     ) throws -> (scores: [Float], statistics: PrefixSharingStatistics) {
         let inputs = sentences.map { [config.bosTokenId] + $0 }
         try validate(sequences: inputs)
@@ -37,15 +44,16 @@ extension GPT2Model {
         var innerSum = [Float](repeating: 0, count: nodes.count)
         var boundary = [[Int: Float]](repeating: [:], count: nodes.count)
         let waves = trie.waves
-        for wave in waves {
-            let past = wave.map { nodes[$0].parent.flatMap { caches[$0] } }
+        for batch in waves.flatMap({ Self.batches(of: $0, nodes: nodes) }) {
+            try checkpoint()
+            let past = batch.map { nodes[$0].parent.flatMap { caches[$0] } }
             var rng: SeededGenerator? = nil
-            let keepCaches = wave.contains { !nodes[$0].children.isEmpty }
+            let keepCaches = batch.contains { !nodes[$0].children.isEmpty }
             var routing: AdapterRouting? = nil
             if let groupNames {
                 var row = 0
                 var assignments: [(rows: Range<Int>, adapter: String)] = []
-                for index in wave {
+                for index in batch {
                     let length = nodes[index].tokens.count
                     if let name = groupNames.names[nodes[index].group] {
                         assignments.append((row..<(row + length), name))
@@ -55,11 +63,11 @@ extension GPT2Model {
                 routing = AdapterRouting(assignments: assignments)
             }
             let output = trunk(
-                sequences: wave.map { nodes[$0].tokens }, past: past, returnPresents: keepCaches,
+                sequences: batch.map { nodes[$0].tokens }, past: past, returnPresents: keepCaches,
                 dropout: &rng,
                 routing: routing)
             var targets: [[Int]] = []
-            for index in wave {
+            for index in batch {
                 let node = nodes[index]
                 for position in 0..<(node.tokens.count - 1) { targets.append([node.tokens[position + 1]]) }
                 var followers = node.children.map { nodes[$0].tokens[0] }
@@ -68,7 +76,7 @@ extension GPT2Model {
             }
             let values = targetLogProbabilities(hidden: output.hidden, targets: targets)
             var row = 0
-            for (slot, index) in wave.enumerated() {
+            for (slot, index) in batch.enumerated() {
                 let node = nodes[index]
                 innerSum[index] = values[row..<(row + node.tokens.count - 1)].reduce(0) { $0 + $1[0] }
                 row += node.tokens.count - 1
@@ -76,9 +84,12 @@ extension GPT2Model {
                 row += 1
                 if !node.children.isEmpty { caches[index] = output.presents[slot] }
             }
-            // Parents' caches are no longer needed once all their children are computed.
-            for index in wave {
-                if let parent = nodes[index].parent { caches[parent] = nil }
+            // A parent's cache is no longer needed once its last child is computed (siblings are
+            // adjacent in a wave, and a wave's batches keep its order).
+            for index in batch {
+                if let parent = nodes[index].parent, nodes[parent].children.last == index {
+                    caches[parent] = nil
+                }
             }
         }
         var scores: [Float] = []
@@ -95,5 +106,29 @@ extension GPT2Model {
             computedPositions: trie.computedPositions, totalPositions: inputs.reduce(0) { $0 + $1.count },
             waves: waves.count)
         return (scores, statistics)
+    }
+
+    /// Positions per forward batch of the prefix-sharing scorer (as `headChunkRows`, large enough
+    /// for the matrix products to run near the sgemm peak).
+    static let maximumBatchRows = 1024
+
+    /// A wave's nodes in order, cut into runs of at most `maximumBatchRows` positions (a longer
+    /// node is a batch of its own); nodes of one wave are independent, so any cut is exact.
+    static func batches(of wave: [Int], nodes: [PrefixTrie.Node]) -> [[Int]] {
+        var result: [[Int]] = []
+        var current: [Int] = []
+        var rows = 0
+        for index in wave {
+            let length = nodes[index].tokens.count
+            if !current.isEmpty, rows + length > maximumBatchRows {
+                result.append(current)
+                current = []
+                rows = 0
+            }
+            current.append(index)
+            rows += length
+        }
+        if !current.isEmpty { result.append(current) }
+        return result
     }
 }

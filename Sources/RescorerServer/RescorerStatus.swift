@@ -1,0 +1,27 @@
+import H2RPC
+import Rescoring
+
+/// The gRPC status a client sees for each domain or compute failure (Docs/protocol.md lists them).
+enum RescorerStatus {
+    static func error(for error: RescoringError) -> RPCError {
+        switch error.code {
+        case .unknownAdapter: RPCError(code: .notFound, message: error.message)
+        case .hypothesisTooLong: RPCError(code: .outOfRange, message: error.message)
+        case .invalidRequest: RPCError(code: .invalidArgument, message: error.message)
+        // A request over a size limit fails the same way on every retry and every replica.
+        case .limitExceeded: RPCError(code: .invalidArgument, message: error.message)
+        case .cancelled: RPCError(code: .cancelled, message: error.message)
+        case .deadlineExceeded: RPCError(code: .deadlineExceeded, message: error.message)
+        }
+    }
+
+    static func error(for error: ComputePoolError) -> RPCError {
+        switch error.code {
+        // Transient: the message carries a retry hint.
+        case .queueFull: RPCError(code: .resourceExhausted, message: error.message)
+        case .cancelled: RPCError(code: .cancelled, message: error.message)
+        case .deadlineExceeded: RPCError(code: .deadlineExceeded, message: error.message)
+        case .shutDown: RPCError(code: .unavailable, message: error.message)
+        }
+    }
+}
