@@ -38,10 +38,8 @@ final class HTTP2StreamState {
     /// Whether the call has reached its final status from our point of view.
     var isFinished = false
 
-    /// Server: the task running the handler, cancelled when the stream dies.
-    var handlerTask: Task<Void, Never>?
-    /// Server: starts the handler of a single-request method once its request is complete.
-    var pendingLaunch: (() -> Task<Void, Never>)?
+    /// Server: the call's handler (pending or running), cancelled when the stream dies.
+    var serverCall: ServerCallHandle?
     /// The deadline timer, cancelled when the stream closes.
     var deadlineTimer: Scheduled<Void>?
     /// Client: response state shared with the calling task.
