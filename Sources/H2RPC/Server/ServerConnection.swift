@@ -115,7 +115,6 @@ final class ServerConnection: HTTP2Connection {
     override func sessionDidReceiveHeaders(streamID: Int32, endStream: Bool) {
         guard let stream = streams[streamID] else { return }
         if stream.headerCategory == NGHTTP2_HCAT_REQUEST {
-            stream.peerEndedStream = endStream
             startCall(stream)
         }
         stream.headerFields = []
@@ -136,8 +135,8 @@ final class ServerConnection: HTTP2Connection {
     }
 
     /// Creates the call's context and handler task; single-request methods start once their
-    /// request is complete, so the handler finds the message waiting instead of being woken once
-    /// per frame.
+    /// request is complete (`inboundDidEnd`, also when HEADERS carried END_STREAM), so the
+    /// handler finds the message waiting instead of being woken once per frame.
     private func launch(_ stream: HTTP2StreamState, _ request: AcceptedRequest) {
         guard let context else { return }
         let loop = context.eventLoop
@@ -169,7 +168,7 @@ final class ServerConnection: HTTP2Connection {
         }
         stream.serverCall = call
         let kind = request.handler.method.kind
-        if stream.peerEndedStream || !(kind == .unary || kind == .serverStreaming) {
+        if !(kind == .unary || kind == .serverStreaming) {
             call.start()
         }
         if let timeout = request.timeout {
@@ -268,7 +267,8 @@ final class ServerConnection: HTTP2Connection {
             stream.trailers = statusFields + trailerFields
             endOutbound(stream)
         } else {
-            stream.headersSubmitted = true
+            // Trailers-Only: one HEADERS frame ends our side.
+            stream.outboundEnded = true
             _ = session.submitResponse(
                 streamID: streamID,
                 headers: Self.responseHeaders + initialFields + statusFields + trailerFields,
@@ -281,7 +281,7 @@ final class ServerConnection: HTTP2Connection {
     private func reject(_ stream: HTTP2StreamState, _ error: RPCError) {
         stream.isFinished = true
         stream.resetAfterEndStream = true
-        stream.headersSubmitted = true
+        stream.outboundEnded = true
         stopReading(stream)
         _ = session.submitResponse(
             streamID: stream.streamID, headers: Self.responseHeaders + Self.statusFields(error),
@@ -293,7 +293,7 @@ final class ServerConnection: HTTP2Connection {
     private func respondHTTP(_ stream: HTTP2StreamState, status: Int) {
         stream.isFinished = true
         stream.resetAfterEndStream = true
-        stream.headersSubmitted = true
+        stream.outboundEnded = true
         stopReading(stream)
         _ = session.submitResponse(
             streamID: stream.streamID, headers: [(":status", "\(status)"), ("content-length", "0")],

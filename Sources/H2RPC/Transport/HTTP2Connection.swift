@@ -438,15 +438,18 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
 
     /// The peer finished sending: check the last message was complete and end the queue.
     func peerDidEndStream(_ stream: HTTP2StreamState) {
-        stream.peerEndedStream = true
-        guard !stream.inboundClosed else { return }
+        guard stream.lifecycle.inbound == .receiving else {
+            stream.lifecycle.peerEnded()
+            return
+        }
         do {
             try stream.deframer.finish()
         } catch {
             inboundFailed(stream, error: error.rpcError)
+            stream.lifecycle.peerEnded()
             return
         }
-        stream.inboundClosed = true
+        stream.lifecycle.peerEnded()
         inboundDidEnd(stream)
     }
 
