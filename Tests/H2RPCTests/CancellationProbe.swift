@@ -29,6 +29,8 @@ final class CancellationProbe: Sendable {
     static let bidiHold = TestSupport.method("BidiHold", .bidirectionalStreaming)
     /// Writes one message, then holds.
     static let streamHold = TestSupport.method("StreamHold", .serverStreaming)
+    /// Echoes the first request message, then holds.
+    static let bidiEchoHold = TestSupport.method("BidiEchoHold", .bidirectionalStreaming)
 
     /// The echo router plus the three holding methods.
     func router() -> RPCRouter {
@@ -45,6 +47,14 @@ final class CancellationProbe: Sendable {
         router.registerServerStreaming(Self.streamHold, deserializer: codec, serializer: codec) {
             _, writer, context in
             try await writer.write([1])
+            try await self.hold(context)
+        }
+        router.registerBidirectionalStreaming(Self.bidiEchoHold, deserializer: codec, serializer: codec) {
+            requests, writer, context in
+            for try await message in requests {
+                try await writer.write(message)
+                break
+            }
             try await self.hold(context)
         }
         return router
