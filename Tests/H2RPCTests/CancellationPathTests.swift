@@ -82,7 +82,7 @@ import Testing
     @Test func resetsOfRunningHandlersCountAsRapidResets() async throws {
         let probe = CancellationProbe()
         var configuration = ServerConfiguration()
-        configuration.maximumResetsPerSecond = 5
+        configuration.maximumResetsPerSecond = 2
         try await TestSupport.withServer(probe.router(), configuration: configuration) { _, port in
             let connection = try RawHTTP2Connection(port: port)
             defer { connection.close() }
