@@ -40,6 +40,8 @@ public final class RPCServer: Service, Sendable {
     private let tracker = ServerCallTracker()
     /// Live counters (open streams, buffered response bytes) for tests and monitoring.
     public let statistics = TransportStatistics()
+    /// Request bytes held across all connections (`maximumBufferedInboundBytesPerServer`).
+    private let inboundBudget: ServerInboundBudget
 
     /// Creates a server; nothing is bound until `run()`.
     ///
@@ -56,6 +58,8 @@ public final class RPCServer: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.group = eventLoopGroup
+        self.inboundBudget = ServerInboundBudget(
+            limit: configuration.maximumBufferedInboundBytesPerServer, statistics: statistics)
         SignalSetup.ignoreSIGPIPE()
     }
 
@@ -166,6 +170,7 @@ public final class RPCServer: Service, Sendable {
         let tracker = self.tracker
         let statistics = self.statistics
         let logger = self.logger
+        let inboundBudget = self.inboundBudget
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -179,7 +184,7 @@ public final class RPCServer: Service, Sendable {
                     let handler = try ServerConnection(
                         router: router, configuration: configuration, tracker: tracker,
                         statistics: statistics,
-                        logger: connectionLogger)
+                        logger: connectionLogger, inboundBudget: inboundBudget)
                     try channel.pipeline.syncOperations.addHandler(handler)
                     self.track(channel)
                 }

@@ -34,6 +34,19 @@ public struct ServerConfiguration: Sendable {
         case connectionEventLoop
     }
 
+    // MARK: Inbound memory budget
+
+    /// Request bytes one connection may hold in memory — received, not yet read by a handler,
+    /// including messages still arriving (default 16 MiB). Past it the server stops sending
+    /// connection WINDOW_UPDATEs and the client stalls until handlers read. The connection
+    /// receive window is capped at half of it. Concurrent partial messages larger than it in
+    /// total stall until the client's deadline.
+    public var maximumBufferedInboundBytesPerConnection: Int = 16 << 20
+    /// Request bytes all connections together may hold (default 64 MiB). Past it no connection
+    /// gets connection-level window until bytes are read; each connection may still deliver the
+    /// window it had already been granted.
+    public var maximumBufferedInboundBytesPerServer: Int = 64 << 20
+
     /// The defaults above.
     public init() {}
 

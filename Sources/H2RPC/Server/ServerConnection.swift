@@ -8,21 +8,77 @@ import NIOCore
 /// Confined to its channel's event loop. Each accepted call runs its handler in a new task;
 /// the task reaches back here only through `eventLoop.execute` (see `ServerStreamSink`).
 final class ServerConnection: HTTP2Connection {
-    private let router: RPCRouter
     private let configuration: ServerConfiguration
+    private let validator: RequestValidator
     private let tracker: ServerCallTracker
     private var isDraining = false
     private var forceCloseTimer: Scheduled<Void>?
+    private var resetLimiter: ResetRateLimiter
+    private let serverInboundBudget: ServerInboundBudget
 
+    /// - Parameter inboundBudget: the server-wide inbound byte budget shared by all connections
+    ///   (`nil`: one of this connection's own, sized by `configuration`).
     init(
         router: RPCRouter, configuration: ServerConfiguration, tracker: ServerCallTracker,
-        statistics: TransportStatistics, logger: Logger
+        statistics: TransportStatistics, logger: Logger, inboundBudget: ServerInboundBudget? = nil
     ) throws(RPCError) {
-        self.router = router
         self.configuration = configuration
+        self.validator = RequestValidator(
+            router: router, bearerToken: configuration.bearerToken,
+            maximumHeaderListSize: configuration.limits.maximumHeaderListSize)
         self.tracker = tracker
-        try super.init(
-            role: .server, limits: configuration.limits, statistics: statistics, logger: logger)
+        self.resetLimiter = ResetRateLimiter(maximumPerSecond: configuration.maximumResetsPerSecond)
+        self.serverInboundBudget =
+            inboundBudget
+            ?? ServerInboundBudget(
+                limit: configuration.maximumBufferedInboundBytesPerServer, statistics: statistics)
+        var limits = configuration.limits
+        // Half the connection's budget at most, so ordinary traffic (bytes read soon after they
+        // arrive) never waits for the budget; at least the 65,535 bytes HTTP/2 starts with.
+        limits.connectionWindowSize = min(
+            limits.connectionWindowSize,
+            max(65_535, configuration.maximumBufferedInboundBytesPerConnection / 2))
+        // nghttp2 treats a stream beyond the limit it believes it advertised as a connection error;
+        // it is told a larger limit (the wire still carries the configured one) so that streams
+        // between the two are refused one by one in `sessionDidBeginHeaders`.
+        limits.maximumConcurrentStreams = Self.nghttp2StreamLimit(
+            configured: configuration.limits.maximumConcurrentStreams)
+        try super.init(role: .server, limits: limits, statistics: statistics, logger: logger)
+        advertisedMaximumConcurrentStreams = UInt32(clamping: configuration.limits.maximumConcurrentStreams)
+    }
+
+    /// The limit nghttp2 enforces as a connection error: twice the configured one (at least 100
+    /// more), for clients that keep opening streams after they were refused.
+    static func nghttp2StreamLimit(configured: Int) -> Int {
+        let (doubled, overflow) = configured.multipliedReportingOverflow(by: 2)
+        return overflow ? Int(UInt32.max) : min(max(doubled, configured + 100), Int(UInt32.max))
+    }
+
+    // MARK: Inbound budget
+
+    override func handlerAdded(context: ChannelHandlerContext) {
+        let loop = context.eventLoop
+        let weak = NIOLoopBound(WeakServerConnection(self), eventLoop: loop)
+        let budget = ConnectionInboundBudget(
+            limit: configuration.maximumBufferedInboundBytesPerConnection, server: serverInboundBudget,
+            wake: { loop.execute { weak.value.connection?.grantConnectionCredit() } })
+        creditLedger = ConnectionCreditLedger(budget: budget, initialWindow: limits.connectionWindowSize)
+        super.handlerAdded(context: context)
+    }
+
+    override func connectionCreditWithheld() {
+        guard let creditLedger, let loop = eventLoop else { return }
+        creditLedger.budget.requestWake()
+        let weak = NIOLoopBound(WeakServerConnection(self), eventLoop: loop)
+        let wake: @Sendable () -> Void = { loop.execute { weak.value.connection?.grantConnectionCredit() } }
+        if !serverInboundBudget.hasRoom {
+            serverInboundBudget.notifyWhenRoom(ObjectIdentifier(self), wake)
+        } else if creditLedger.budget.limit - creditLedger.budget.bufferedBytes
+            - creditLedger.outstandingWindow > 0
+        {
+            // Bytes were released between our check and the wake request: try again shortly.
+            wake()
+        }
     }
 
     // MARK: Receiving requests
@@ -30,11 +86,19 @@ final class ServerConnection: HTTP2Connection {
     override func sessionDidBeginHeaders(streamID: Int32, category: nghttp2_headers_category) {
         if category == NGHTTP2_HCAT_REQUEST {
             guard !isClosed, let context else { return }
+            if streams.count >= configuration.limits.maximumConcurrentStreams {
+                // RFC 9113 §5.1.2: refuse the stream; the client may retry it, the connection lives.
+                logger.debug(
+                    "refusing a stream beyond the concurrent-stream limit",
+                    metadata: ["limit": "\(configuration.limits.maximumConcurrentStreams)"])
+                session.resetStream(streamID: streamID, errorCode: NGHTTP2_REFUSED_STREAM)
+                return
+            }
             let stream = HTTP2StreamState(
                 streamID: streamID,
                 maximumMessageSize: limits.maximumReceiveMessageSize,
                 inbound: InboundMessageQueue(
-                    bufferLimit: limits.streamReceiveBufferLimit,
+                    bufferLimit: limits.streamReceiveBufferLimit, budget: creditLedger?.budget,
                     onCreditAvailable: makeCreditCallback(streamID: streamID)),
                 gate: OutboundFlowGate(highWatermark: limits.streamSendHighWatermark, statistics: statistics),
                 allocator: context.channel.allocator)
@@ -51,146 +115,64 @@ final class ServerConnection: HTTP2Connection {
     override func sessionDidReceiveHeaders(streamID: Int32, endStream: Bool) {
         guard let stream = streams[streamID] else { return }
         if stream.headerCategory == NGHTTP2_HCAT_REQUEST {
-            stream.peerEndedStream = endStream
             startCall(stream)
         }
         stream.headerFields = []
         if endStream { peerDidEndStream(stream) }
     }
 
+    /// Parses the request head, validates it, and launches the handler (or rejects the call).
     private func startCall(_ stream: HTTP2StreamState) {
-        if stream.headerListSize > limits.maximumHeaderListSize {
-            reject(
-                stream,
-                RPCError(
-                    code: .resourceExhausted,
-                    message:
-                        "Header list of \(stream.headerListSize) bytes exceeds \(limits.maximumHeaderListSize)."
-                ))
-            return
-        }
-        var method: String?
-        var path: String?
-        var contentType: String?
-        var timeout: String?
-        var encoding: String?
-        var authorization: String?
-        for (name, value) in stream.headerFields {
-            switch name {
-            case ":method": method = value
-            case ":path": path = value
-            case "content-type": contentType = value
-            case "grpc-timeout": timeout = value
-            case "grpc-encoding": encoding = value
-            case "authorization": authorization = value
-            default: break
-            }
-        }
-        guard method == "POST" else {
-            respondHTTP(stream, status: 405)
-            return
-        }
-        guard let contentType, Self.isGRPCContentType(contentType) else {
-            respondHTTP(stream, status: 415)
-            return
-        }
-        if let token = configuration.bearerToken {
-            guard let authorization, Self.constantTimeEquals(authorization, "Bearer \(token)") else {
-                reject(
-                    stream,
-                    RPCError(
-                        code: .unauthenticated,
-                        message: authorization == nil ? "Missing bearer token." : "Invalid bearer token."))
-                return
-            }
-        }
-        if let encoding, encoding != "identity" {
-            reject(
-                stream,
-                RPCError(code: .unimplemented, message: "Message encoding '\(encoding)' is not supported."))
-            return
-        }
-        guard let path, let handler = router.handlers[path] else {
-            reject(stream, RPCError(code: .unimplemented, message: "Unknown method '\(path ?? "")'."))
-            return
-        }
-        var timeoutDuration: Duration?
-        if let timeout {
-            guard let parsed = GRPCTimeout.parse(timeout) else {
-                reject(
-                    stream, RPCError(code: .invalidArgument, message: "Invalid grpc-timeout '\(timeout)'."))
-                return
-            }
-            timeoutDuration = parsed
-        }
-        let metadata: Metadata
-        do {
-            metadata = try MetadataWireFormat.decode(stream.headerFields)
+        let head = RequestHead(fields: stream.headerFields, listSize: stream.headerListSize)
+        do throws(RequestRejection) {
+            launch(stream, try validator.validate(head))
         } catch {
-            reject(stream, error)
-            return
+            switch error {
+            case .httpStatus(let status): respondHTTP(stream, status: status)
+            case .status(let status): reject(stream, status)
+            }
         }
+    }
+
+    /// Creates the call's context and handler task; single-request methods start once their
+    /// request is complete (`inboundDidEnd`, also when HEADERS carried END_STREAM), so the
+    /// handler finds the message waiting instead of being woken once per frame.
+    private func launch(_ stream: HTTP2StreamState, _ request: AcceptedRequest) {
         guard let context else { return }
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
         let box = ResponseMetadataBox()
-        let callContext = ServerContext(
-            method: handler.method,
-            metadata: metadata,
-            deadline: timeoutDuration.map { ContinuousClock.now.advanced(by: $0) },
-            peer: peerDescription(context),
-            response: box)
-        let sink = ServerStreamSink(
-            eventLoop: loop, connection: bound, streamID: stream.streamID, gate: stream.gate, response: box,
-            maximumMessageSize: limits.maximumSendMessageSize)
-        let requests = RequestStream<[UInt8]>(queue: stream.inbound, decode: { $0 })
+        let invocation = HandlerInvocation(
+            handler: request.handler,
+            requests: RequestStream<[UInt8]>(queue: stream.inbound, decode: { $0 }),
+            sink: ServerStreamSink(
+                eventLoop: loop, connection: bound, streamID: stream.streamID, gate: stream.gate,
+                response: box, maximumMessageSize: limits.maximumSendMessageSize),
+            context: ServerContext(
+                method: request.handler.method,
+                metadata: request.metadata,
+                deadline: request.timeout.map { ContinuousClock.now.advanced(by: $0) },
+                peer: peerDescription(context),
+                response: box),
+            maximumSendMessageSize: limits.maximumSendMessageSize)
         let streamID = stream.streamID
         let tracker = self.tracker
-        let maximumSendSize = limits.maximumSendMessageSize
-        let gate = stream.gate
         let executor = taskExecutor(loop)
-        let launch: () -> Task<Void, Never> = {
+        let call = ServerCallHandle(response: box) {
             tracker.callStarted()
             return Task(executorPreference: executor) {
-                var failure: RPCError?
-                var finalMessage: [UInt8]?
-                do {
-                    if let response = try await handler.run(requests, sink, callContext) {
-                        guard response.count <= maximumSendSize else {
-                            throw RPCError(
-                                code: .resourceExhausted,
-                                message:
-                                    "Response message of \(response.count) bytes exceeds the limit of \(maximumSendSize) bytes."
-                            )
-                        }
-                        let framed = MessageFraming.frame(response)
-                        try gate.add(framed.count)
-                        finalMessage = framed
-                    }
-                } catch {
-                    failure = RPCError.from(error)
-                }
-                let trailing = box.trailing
-                let initial = box.takeInitial()
-                loop.execute {
-                    bound.value.finishCall(
-                        streamID: streamID, finalMessage: finalMessage, failure: failure, trailing: trailing,
-                        initial: initial)
-                }
+                let outcome = await invocation.run()
+                loop.execute { bound.value.finishCall(streamID: streamID, outcome) }
                 tracker.callFinished()
             }
         }
-        if stream.peerEndedStream
-            || !(handler.method.kind == .unary || handler.method.kind == .serverStreaming)
-        {
-            stream.handlerTask = launch()
-        } else {
-            // A single-request method starts when its request is complete, so the handler finds
-            // the message waiting instead of being woken once per frame.
-            stream.pendingLaunch = launch
+        stream.serverCall = call
+        let kind = request.handler.method.kind
+        if !(kind == .unary || kind == .serverStreaming) {
+            call.start()
         }
-        if let timeoutDuration {
-            stream.deadlineTimer = loop.scheduleTask(in: TimeAmount(timeoutDuration)) {
+        if let timeout = request.timeout {
+            stream.deadlineTimer = loop.scheduleTask(in: TimeAmount(timeout)) {
                 bound.value.deadlineExpired(streamID: streamID)
             }
         }
@@ -216,22 +198,9 @@ final class ServerConnection: HTTP2Connection {
         return peer
     }
 
+    /// Whether a `content-type` names gRPC (the client checks responses with the same rule).
     static func isGRPCContentType(_ value: String) -> Bool {
-        let base = value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? value
-        let trimmed = base.trimmingCharacters(in: " ").lowercased()
-        return trimmed == "application/grpc" || trimmed == "application/grpc+proto"
-    }
-
-    private static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8)
-        let right = Array(rhs.utf8)
-        var difference = UInt8(left.count == right.count ? 0 : 1)
-        for index in 0..<max(left.count, right.count) {
-            let a = index < left.count ? left[index] : 0
-            let b = index < right.count ? right[index] : 0
-            difference |= a ^ b
-        }
-        return difference == 0
+        RequestValidator.isGRPCContentType(value)
     }
 
     // MARK: Sending responses
@@ -252,6 +221,13 @@ final class ServerConnection: HTTP2Connection {
         }
         appendOutbound(stream, framed)
         scheduleFlush()
+    }
+
+    /// Ends a call with the outcome of its handler.
+    func finishCall(streamID: Int32, _ outcome: HandlerInvocation.Outcome) {
+        finishCall(
+            streamID: streamID, finalMessage: outcome.finalMessage, failure: outcome.failure,
+            trailing: outcome.trailing, initial: outcome.initial)
     }
 
     /// Ends a call with its status: trailers after the body, or Trailers-Only if nothing was sent.
@@ -291,7 +267,8 @@ final class ServerConnection: HTTP2Connection {
             stream.trailers = statusFields + trailerFields
             endOutbound(stream)
         } else {
-            stream.headersSubmitted = true
+            // Trailers-Only: one HEADERS frame ends our side.
+            stream.outboundEnded = true
             _ = session.submitResponse(
                 streamID: streamID,
                 headers: Self.responseHeaders + initialFields + statusFields + trailerFields,
@@ -304,7 +281,7 @@ final class ServerConnection: HTTP2Connection {
     private func reject(_ stream: HTTP2StreamState, _ error: RPCError) {
         stream.isFinished = true
         stream.resetAfterEndStream = true
-        stream.headersSubmitted = true
+        stream.outboundEnded = true
         stopReading(stream)
         _ = session.submitResponse(
             streamID: stream.streamID, headers: Self.responseHeaders + Self.statusFields(error),
@@ -316,7 +293,7 @@ final class ServerConnection: HTTP2Connection {
     private func respondHTTP(_ stream: HTTP2StreamState, status: Int) {
         stream.isFinished = true
         stream.resetAfterEndStream = true
-        stream.headersSubmitted = true
+        stream.outboundEnded = true
         stopReading(stream)
         _ = session.submitResponse(
             streamID: stream.streamID, headers: [(":status", "\(status)"), ("content-length", "0")],
@@ -329,7 +306,7 @@ final class ServerConnection: HTTP2Connection {
         stream.inboundClosed = true
         let credit = stream.inbound.finish(
             .failure(RPCError(code: .cancelled, message: "The call already finished.")))
-        session.consume(streamID: stream.streamID, byteCount: credit)
+        returnStreamCredit(streamID: stream.streamID, byteCount: credit)
     }
 
     private static let responseHeaders: [(name: String, value: String)] = [
@@ -349,44 +326,33 @@ final class ServerConnection: HTTP2Connection {
 
     override func inboundDidEnd(_ stream: HTTP2StreamState) {
         super.inboundDidEnd(stream)
-        if let launch = stream.pendingLaunch {
-            stream.pendingLaunch = nil
-            stream.handlerTask = launch()
-        }
+        stream.serverCall?.start()
     }
 
     override func inboundFailed(_ stream: HTTP2StreamState, error: RPCError) {
-        stream.pendingLaunch = nil
         super.inboundFailed(stream, error: error)
         // The handler may be blocked writing; it learns the status when its task is cancelled.
-        stream.handlerTask?.cancel()
+        stream.serverCall?.cancel()
         stream.resetAfterEndStream = true
         finishCall(streamID: stream.streamID, failure: error, trailing: Metadata(), initial: nil)
     }
 
+    /// The call's `grpc-timeout` passed: cancel the handler and end the call with
+    /// DEADLINE_EXCEEDED — Trailers-Only if nothing was sent, otherwise trailers after the
+    /// messages already queued (they are whole messages, so the body stays well-formed).
+    /// The stream is reset (NO_ERROR) after our END_STREAM only if the client is still sending.
     func deadlineExpired(streamID: Int32) {
         guard let stream = streams[streamID], !stream.isFinished else { return }
-        stream.pendingLaunch = nil
-        stream.handlerTask?.cancel()
+        stream.serverCall?.cancel()
         let error = RPCError(code: .deadlineExceeded, message: "The call's deadline was exceeded.")
         stream.gate.close(error)
-        if !stream.headersSubmitted {
-            // Trailers-Only with DEADLINE_EXCEEDED, then RST_STREAM once it is out.
-            stream.resetAfterEndStream = true
-            finishCall(streamID: streamID, failure: error, trailing: Metadata(), initial: nil)
-        } else {
-            // Part of a message may already be on the wire: the stream cannot be ended cleanly.
-            stream.isFinished = true
-            session.resetStream(streamID: streamID, errorCode: NGHTTP2_CANCEL)
-            flush()
-        }
+        stream.resetAfterEndStream = true
+        finishCall(streamID: streamID, failure: error, trailing: Metadata(), initial: nil)
     }
 
     override func streamWillBeRemoved(_ stream: HTTP2StreamState, reason: RPCError) {
-        stream.pendingLaunch = nil
-        if !stream.isFinished {
-            stream.handlerTask?.cancel()
-        }
+        // Reset, connection loss, or our own end: a handler still running has nobody to answer.
+        stream.serverCall?.cancel()
         super.streamWillBeRemoved(stream, reason: reason)
         // While draining, nghttp2 stops wanting to read once the last stream is gone (GOAWAY was
         // sent); `flush` then closes the connection after writing what is pending.
@@ -395,24 +361,14 @@ final class ServerConnection: HTTP2Connection {
 
     // MARK: Abuse
 
-    private var resetWindowStart = NIODeadline.now()
-    private var resetsInWindow = 0
-
     override func sessionDidReceiveReset(streamID: Int32) {
-        let now = NIODeadline.now()
-        if now - resetWindowStart >= .seconds(1) {
-            resetWindowStart = now
-            resetsInWindow = 0
-        }
-        resetsInWindow += 1
-        guard resetsInWindow > configuration.maximumResetsPerSecond, !isDraining else { return }
+        guard resetLimiter.record(), !isDraining else { return }
         logger.warning(
             "client resets streams too fast; closing the connection",
-            metadata: ["resets_per_second": "\(resetsInWindow)"])
+            metadata: ["resets_per_second": "\(resetLimiter.resetsInWindow)"])
         isDraining = true
         for stream in streams.values {
-            stream.pendingLaunch = nil
-            stream.handlerTask?.cancel()
+            stream.serverCall?.cancel()
         }
         // GOAWAY(ENHANCE_YOUR_CALM); the connection closes as soon as it is written.
         session.terminateSession(errorCode: NGHTTP2_ENHANCE_YOUR_CALM)
@@ -446,7 +402,7 @@ final class ServerConnection: HTTP2Connection {
     /// Resets every open stream with CANCEL so clients see `CANCELLED`, then flushes.
     private func cancelAllStreams() {
         for stream in streams.values {
-            stream.handlerTask?.cancel()
+            stream.serverCall?.cancel()
             stream.isFinished = true
             session.resetStream(streamID: stream.streamID, errorCode: NGHTTP2_CANCEL)
         }
@@ -455,15 +411,17 @@ final class ServerConnection: HTTP2Connection {
 
     override func tearDown(reason: RPCError) {
         forceCloseTimer?.cancel()
+        serverInboundBudget.cancelNotification(ObjectIdentifier(self))
         super.tearDown(reason: reason)
     }
 }
 
-extension String {
-    fileprivate func trimmingCharacters(in character: Character) -> String {
-        var text = Substring(self)
-        while text.first == character { text = text.dropFirst() }
-        while text.last == character { text = text.dropLast() }
-        return String(text)
+/// A weak reference for wake-ups from the inbound budget, which reading tasks keep alive: the
+/// connection must not outlive its channel because a queue still holds the budget.
+final class WeakServerConnection {
+    weak var connection: ServerConnection?
+
+    init(_ connection: ServerConnection) {
+        self.connection = connection
     }
 }

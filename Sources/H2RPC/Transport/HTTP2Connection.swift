@@ -18,6 +18,12 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
     var logger: Logger
     private(set) var context: ChannelHandlerContext?
     var streams: [Int32: HTTP2StreamState] = [:]
+    /// SETTINGS_MAX_CONCURRENT_STREAMS to put on the wire when nghttp2 was told a larger value
+    /// (`limits.maximumConcurrentStreams`): the server refuses streams between the two itself.
+    var advertisedMaximumConcurrentStreams: UInt32?
+    /// Server: decides connection-level credit from the inbound byte budgets. Without it (client)
+    /// a stream's credit is returned to the stream and the connection together.
+    var creditLedger: ConnectionCreditLedger?
 
     /// True while inside nghttp2 (mem_recv or mem_send): no re-entrant flush or teardown.
     private var isInsideNGHTTP2 = false
@@ -179,6 +185,11 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
                 }
                 if chunk.isEmpty { break }
                 pending.writeBytes(chunk)
+                if let advertised = advertisedMaximumConcurrentStreams,
+                    Self.rewriteMaximumConcurrentStreams(in: &pending, to: advertised)
+                {
+                    advertisedMaximumConcurrentStreams = nil
+                }
                 if pending.readableBytes >= 65_536 {
                     context.write(wrapOutboundOut(pending), promise: nil)
                     wroteAnything = true
@@ -196,6 +207,30 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
         if !session.isActive {
             closeConnection()
         }
+    }
+
+    /// Rewrites SETTINGS_MAX_CONCURRENT_STREAMS in the SETTINGS frame at the start of `buffer`.
+    ///
+    /// Our SETTINGS frame is the first thing nghttp2 writes on a connection, so this runs once,
+    /// on the first output. Returns whether the frame was found (and patched when it has the entry).
+    static func rewriteMaximumConcurrentStreams(in buffer: inout ByteBuffer, to value: UInt32) -> Bool {
+        let start = buffer.readerIndex
+        guard buffer.readableBytes >= 9,
+            let b0 = buffer.getInteger(at: start, as: UInt8.self),
+            let b1 = buffer.getInteger(at: start + 1, as: UInt8.self),
+            let b2 = buffer.getInteger(at: start + 2, as: UInt8.self),
+            buffer.getInteger(at: start + 3, as: UInt8.self) == 4
+        else { return false }
+        let length = Int(b0) << 16 | Int(b1) << 8 | Int(b2)
+        guard buffer.readableBytes >= 9 + length else { return false }
+        var offset = start + 9
+        while offset + 6 <= start + 9 + length {
+            if buffer.getInteger(at: offset, as: UInt16.self) == 3 {
+                buffer.setInteger(value, at: offset + 2)
+            }
+            offset += 6
+        }
+        return true
     }
 
     // MARK: Stream bodies
@@ -222,9 +257,34 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
     /// Returns `byteCount` bytes of flow-control credit for a stream to the peer.
     func credit(streamID: Int32, byteCount: Int) {
         guard !isClosed else { return }
-        session.consume(streamID: streamID, byteCount: byteCount)
+        returnStreamCredit(streamID: streamID, byteCount: byteCount)
         scheduleFlush()
     }
+
+    /// Returns credit a stream's queue had deferred: to the stream alone when a ledger governs
+    /// the connection window, to both otherwise.
+    func returnStreamCredit(streamID: Int32, byteCount: Int) {
+        if creditLedger != nil {
+            session.consumeStream(streamID: streamID, byteCount: byteCount)
+        } else {
+            session.consume(streamID: streamID, byteCount: byteCount)
+        }
+    }
+
+    /// Grants whatever withheld connection credit the budgets allow now (after bytes were
+    /// released or the server-wide total fell below its budget).
+    func grantConnectionCredit() {
+        guard !isClosed, let creditLedger else { return }
+        let grant = creditLedger.grantable()
+        if grant > 0 {
+            session.consumeConnection(byteCount: grant)
+            scheduleFlush()
+        }
+        if creditLedger.withheld > 0 { connectionCreditWithheld() }
+    }
+
+    /// The ledger kept credit back: arrange to be woken when bytes are released.
+    func connectionCreditWithheld() {}
 
     /// Makes a credit callback that hops to this connection's event loop.
     func makeCreditCallback(streamID: Int32) -> @Sendable (Int) -> Void {
@@ -318,17 +378,41 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
             session.consume(streamID: streamID, byteCount: bytes.count)
             return
         }
+        guard let creditLedger, stream.inbound.account(bytes.count) else {
+            receiveUnbudgeted(stream, bytes)
+            return
+        }
+        // The connection window follows the budget; the stream window follows its reader.
+        let grant = creditLedger.received(bytes.count)
+        if grant > 0 { session.consumeConnection(byteCount: grant) }
+        if creditLedger.withheld > 0 { connectionCreditWithheld() }
         var messages: [[UInt8]] = []
         do {
             try stream.deframer.append(bytes, into: &messages)
         } catch {
-            session.consume(streamID: streamID, byteCount: bytes.count)
+            session.consumeStream(streamID: streamID, byteCount: bytes.count)
             inboundFailed(stream, error: error.rpcError)
             return
         }
         for message in messages { stream.inbound.push(message) }
         if stream.inbound.shouldCreditNow(bytes.count) {
-            session.consume(streamID: streamID, byteCount: bytes.count)
+            session.consumeStream(streamID: streamID, byteCount: bytes.count)
+        }
+    }
+
+    /// DATA on a connection without a budget: stream and connection credit go together.
+    private func receiveUnbudgeted(_ stream: HTTP2StreamState, _ bytes: UnsafeRawBufferPointer) {
+        var messages: [[UInt8]] = []
+        do {
+            try stream.deframer.append(bytes, into: &messages)
+        } catch {
+            session.consume(streamID: stream.streamID, byteCount: bytes.count)
+            inboundFailed(stream, error: error.rpcError)
+            return
+        }
+        for message in messages { stream.inbound.push(message) }
+        if stream.inbound.shouldCreditNow(bytes.count) {
+            session.consume(streamID: stream.streamID, byteCount: bytes.count)
         }
     }
 
@@ -339,15 +423,18 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
 
     /// The peer finished sending: check the last message was complete and end the queue.
     func peerDidEndStream(_ stream: HTTP2StreamState) {
-        stream.peerEndedStream = true
-        guard !stream.inboundClosed else { return }
+        guard stream.lifecycle.inbound == .receiving else {
+            stream.lifecycle.peerEnded()
+            return
+        }
         do {
             try stream.deframer.finish()
         } catch {
             inboundFailed(stream, error: error.rpcError)
+            stream.lifecycle.peerEnded()
             return
         }
-        stream.inboundClosed = true
+        stream.lifecycle.peerEnded()
         inboundDidEnd(stream)
     }
 
@@ -395,14 +482,14 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
     func inboundFailed(_ stream: HTTP2StreamState, error: RPCError) {
         stream.inboundClosed = true
         let credit = stream.inbound.finish(.failure(error))
-        session.consume(streamID: stream.streamID, byteCount: credit)
+        returnStreamCredit(streamID: stream.streamID, byteCount: credit)
     }
 
     /// The stream leaves the table (closed or connection gone): release everything it holds.
     func streamWillBeRemoved(_ stream: HTTP2StreamState, reason: RPCError) {
         stream.deadlineTimer?.cancel()
         let credit = stream.inbound.finish(.failure(reason))
-        if !isClosed { session.consume(streamID: stream.streamID, byteCount: credit) }
+        if !isClosed { returnStreamCredit(streamID: stream.streamID, byteCount: credit) }
         stream.gate.close(reason)
         statistics.streamClosed()
     }

@@ -17,31 +17,51 @@ final class HTTP2StreamState {
 
     var deframer: MessageDeframer
     let inbound: InboundMessageQueue
-    /// Whether the peer finished its side (END_STREAM seen) or the inbound side failed.
-    var inboundClosed = false
+    /// The states of both halves; the Bool views below read (and advance) it.
+    var lifecycle = StreamLifecycle()
+    /// Whether received bytes are no longer delivered: END_STREAM seen, input failed, or the
+    /// call ended. Setting it stops receiving (it never reopens).
+    var inboundClosed: Bool {
+        get { lifecycle.inbound != .receiving }
+        set {
+            assert(newValue, "a stream's inbound side never reopens")
+            lifecycle.stopReceiving()
+        }
+    }
     /// Whether the peer sent END_STREAM.
-    var peerEndedStream = false
+    var peerEndedStream: Bool { lifecycle.inbound == .peerEnded }
     /// Reset the stream (NO_ERROR) once our END_STREAM is out, to stop a peer still sending.
     var resetAfterEndStream = false
 
     /// Framed message bytes waiting for nghttp2 to pull them into DATA frames.
     var outbound: ByteBuffer
     let gate: OutboundFlowGate
-    /// Whether our body is complete (nothing more will be appended).
-    var outboundEnded = false
+    /// Whether our body is complete (nothing more will be appended). Setting it ends the body.
+    var outboundEnded: Bool {
+        get { lifecycle.outbound == .bodyEnded }
+        set {
+            assert(newValue, "a stream's body never reopens")
+            lifecycle.bodyEnded()
+        }
+    }
     /// Trailers to send after the body (server side).
     var trailers: [(name: String, value: String)]?
     /// Whether nghttp2 is parked on this stream's data provider.
     var isDeferred = false
-    /// Whether response (server) or request (client) headers were submitted.
-    var headersSubmitted = false
+    /// Whether response (server) or request (client) headers were submitted. Setting it records
+    /// the submission.
+    var headersSubmitted: Bool {
+        get { lifecycle.outbound != .idle }
+        set {
+            assert(newValue, "headers cannot be unsent")
+            lifecycle.headersSent()
+        }
+    }
     /// Whether the call has reached its final status from our point of view.
     var isFinished = false
 
-    /// Server: the task running the handler, cancelled when the stream dies.
-    var handlerTask: Task<Void, Never>?
-    /// Server: starts the handler of a single-request method once its request is complete.
-    var pendingLaunch: (() -> Task<Void, Never>)?
+    /// Server: the call's handler (pending or running), cancelled when the stream dies.
+    var serverCall: ServerCallHandle?
     /// The deadline timer, cancelled when the stream closes.
     var deadlineTimer: Scheduled<Void>?
     /// Client: response state shared with the calling task.

@@ -8,6 +8,9 @@ import Synchronization
 /// the peer (the bytes are recorded as `deferredCredit`), so a reader that does not read
 /// eventually stops its peer through HTTP/2 flow control. When the reader catches up, the
 /// deferred credit is handed back to the event loop through `onCreditAvailable`.
+///
+/// On the server it also counts the stream's share of the connection's inbound byte budget
+/// (`account`): every received byte until the message holding it is read or discarded.
 final class InboundMessageQueue: Sendable {
     private struct State {
         var messages: [[UInt8]] = []
@@ -16,16 +19,42 @@ final class InboundMessageQueue: Sendable {
         var deferredCredit = 0
         var terminal: Result<Void, RPCError>?
         var waiter: CheckedContinuation<[UInt8]?, any Error>?
+        /// Received bytes counted in `budget` and not yet released.
+        var accounted = 0
     }
 
     private let state = Mutex(State())
     private let bufferLimit: Int
     /// Called (from the reading task) with credit to return to the peer; it hops to the event loop.
     private let onCreditAvailable: @Sendable (Int) -> Void
+    /// Server: the connection's inbound byte budget; `nil` on the client.
+    private let budget: ConnectionInboundBudget?
 
-    init(bufferLimit: Int, onCreditAvailable: @escaping @Sendable (Int) -> Void) {
+    init(
+        bufferLimit: Int, budget: ConnectionInboundBudget? = nil,
+        onCreditAvailable: @escaping @Sendable (Int) -> Void
+    ) {
         self.bufferLimit = bufferLimit
+        self.budget = budget
         self.onCreditAvailable = onCreditAvailable
+    }
+
+    deinit {
+        // Messages nobody read (a handler that returned early) leave memory with the queue.
+        budget?.release(state.withLock { $0.accounted })
+    }
+
+    /// Event loop: counts `byteCount` received bytes against the budget until they are read or
+    /// discarded. Returns `false` (nothing counted) without a budget or after the stream failed.
+    func account(_ byteCount: Int) -> Bool {
+        guard let budget else { return false }
+        let counted = state.withLock { state in
+            if case .failure = state.terminal { return false }
+            state.accounted += byteCount
+            return true
+        }
+        if counted { budget.add(byteCount) }
+        return counted
     }
 
     /// Event loop: delivers a completed message.
@@ -64,20 +93,26 @@ final class InboundMessageQueue: Sendable {
     /// - Returns: deferred credit the caller must still return to the connection window.
     @discardableResult
     func finish(_ result: Result<Void, RPCError>, keepingUnread: Bool = false) -> Int {
-        let (waiter, credit): (CheckedContinuation<[UInt8]?, any Error>?, Int) = state.withLock { state in
-            guard state.terminal == nil else { return (nil, 0) }
+        let (waiter, credit, released): (CheckedContinuation<[UInt8]?, any Error>?, Int, Int) = state.withLock
+        {
+            state in
+            guard state.terminal == nil else { return (nil, 0, 0) }
             state.terminal = result
+            var released = 0
             if case .failure = result, !keepingUnread {
                 state.messages = []
                 state.head = 0
                 state.queuedBytes = 0
+                released = state.accounted
+                state.accounted = 0
             }
             let credit = state.deferredCredit
             state.deferredCredit = 0
             let waiter = state.waiter
             state.waiter = nil
-            return (waiter, credit)
+            return (waiter, credit, released)
         }
+        budget?.release(released)
         if let waiter {
             switch result {
             case .success: waiter.resume(returning: nil)
@@ -92,7 +127,7 @@ final class InboundMessageQueue: Sendable {
 
     /// What a reader gets without waiting.
     private enum Immediate {
-        case message([UInt8], credit: Int)
+        case message([UInt8], credit: Int, released: Int)
         case end
         case failure(any Error)
     }
@@ -101,13 +136,17 @@ final class InboundMessageQueue: Sendable {
     ///
     /// - Throws: the stream's `RPCError`, or `CancellationError` when the reading task is cancelled.
     func next() async throws -> [UInt8]? {
-        if let immediate = state.withLock({ Self.takeImmediate(&$0, bufferLimit: bufferLimit) }) {
+        if let immediate = state.withLock({
+            Self.takeImmediate(&$0, bufferLimit: bufferLimit, counting: budget != nil)
+        }) {
             return try deliver(immediate)
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let immediate: Immediate? = state.withLock { state in
-                    if let immediate = Self.takeImmediate(&state, bufferLimit: bufferLimit) {
+                    if let immediate = Self.takeImmediate(
+                        &state, bufferLimit: bufferLimit, counting: budget != nil)
+                    {
                         return immediate
                     }
                     if Task.isCancelled { return .failure(CancellationError()) }
@@ -130,7 +169,8 @@ final class InboundMessageQueue: Sendable {
 
     private func deliver(_ immediate: Immediate) throws -> [UInt8]? {
         switch immediate {
-        case .message(let message, let credit):
+        case .message(let message, let credit, let released):
+            budget?.release(released)
             if credit > 0 { onCreditAvailable(credit) }
             return message
         case .end:
@@ -140,7 +180,7 @@ final class InboundMessageQueue: Sendable {
         }
     }
 
-    private static func takeImmediate(_ state: inout State, bufferLimit: Int) -> Immediate? {
+    private static func takeImmediate(_ state: inout State, bufferLimit: Int, counting: Bool) -> Immediate? {
         if state.head < state.messages.count {
             let message = state.messages[state.head]
             state.head += 1
@@ -157,7 +197,12 @@ final class InboundMessageQueue: Sendable {
                 credit = state.deferredCredit
                 state.deferredCredit = 0
             }
-            return .message(message, credit: credit)
+            var released = 0
+            if counting {
+                released = min(state.accounted, message.count + MessageFraming.prefixLength)
+                state.accounted -= released
+            }
+            return .message(message, credit: credit, released: released)
         }
         switch state.terminal {
         case .success: return .end

@@ -164,6 +164,18 @@ final class NGHTTP2Session {
         }
     }
 
+    /// Returns stream-level flow-control credit only (the connection window is credited apart).
+    func consumeStream(streamID: Int32, byteCount: Int) {
+        guard let session, byteCount > 0 else { return }
+        _ = nghttp2_session_consume_stream(session, streamID, byteCount)
+    }
+
+    /// Returns connection-level flow-control credit only.
+    func consumeConnection(byteCount: Int) {
+        guard let session, byteCount > 0 else { return }
+        _ = nghttp2_session_consume_connection(session, byteCount)
+    }
+
     /// Submits response headers (server); with `hasBody` false the HEADERS frame ends the stream.
     func submitResponse(streamID: Int32, headers: [(name: String, value: String)], hasBody: Bool) -> Int32 {
         guard let session else { return NGHTTP2_ERR_INVALID_STATE.rawValue }

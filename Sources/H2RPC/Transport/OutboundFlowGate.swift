@@ -73,14 +73,18 @@ final class OutboundFlowGate: Sendable {
     }
 
     /// Event loop: `byteCount` bytes left the stream's buffer.
+    ///
+    /// After `close` the count was already dropped, so bytes still sent from the stream's buffer
+    /// (the body before DEADLINE_EXCEEDED trailers) are not subtracted twice.
     func release(_ byteCount: Int) {
-        let waiter: CheckedContinuation<Void, any Error>? = state.withLock { state in
+        let (waiter, counted): (CheckedContinuation<Void, any Error>?, Bool) = state.withLock { state in
+            guard state.closedError == nil else { return (nil, false) }
             state.bufferedBytes -= byteCount
-            guard state.bufferedBytes <= lowWatermark, let waiter = state.waiter else { return nil }
+            guard state.bufferedBytes <= lowWatermark, let waiter = state.waiter else { return (nil, true) }
             state.waiter = nil
-            return waiter
+            return (waiter, true)
         }
-        statistics.addBuffered(-byteCount)
+        if counted { statistics.addBuffered(-byteCount) }
         waiter?.resume()
     }
 

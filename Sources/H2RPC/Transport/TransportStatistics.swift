@@ -44,6 +44,30 @@ public final class TransportStatistics: Sendable {
         }
     }
 
+    // MARK: Inbound buffering (server budget, see `ServerConfiguration`)
+
+    private let bufferedInbound = Atomic<Int>(0)
+    private let peakInbound = Atomic<Int>(0)
+
+    /// Request bytes received and not yet read by a handler (nor discarded), summed over the
+    /// server's connections; bounded by the inbound budgets.
+    public var bufferedInboundBytes: Int { bufferedInbound.load(ordering: .relaxed) }
+    /// The largest value `bufferedInboundBytes` has had.
+    public var peakBufferedInboundBytes: Int { peakInbound.load(ordering: .relaxed) }
+
+    func addBufferedInbound(_ delta: Int) {
+        let now = bufferedInbound.add(delta, ordering: .relaxed).newValue
+        if delta > 0 {
+            var current = peakInbound.load(ordering: .relaxed)
+            while now > current {
+                let (exchanged, original) = peakInbound.compareExchange(
+                    expected: current, desired: now, ordering: .relaxed)
+                if exchanged { break }
+                current = original
+            }
+        }
+    }
+
     func streamOpened() { streams.add(1, ordering: .relaxed) }
     func streamClosed() { streams.subtract(1, ordering: .relaxed) }
     func connectionOpened() { connections.add(1, ordering: .relaxed) }

@@ -1,0 +1,38 @@
+/// The server's grip on one call's handler: how to start it, the running task, and the flag
+/// `ServerContext.isCancelled` reads.
+///
+/// Event-loop confined (it lives in the stream's `HTTP2StreamState`). Every path that ends a call
+/// early — RST_STREAM, the connection closing, the deadline, GOAWAY(ENHANCE_YOUR_CALM), the end of
+/// the shutdown grace period — goes through `cancel()`, so a handler sees `Task.isCancelled`,
+/// its cancellation handlers and `context.isCancelled` together, at once.
+final class ServerCallHandle {
+    /// The metadata box shared with the handler's `ServerContext`.
+    let response: ResponseMetadataBox
+    private var launch: (() -> Task<Void, Never>)?
+    private(set) var task: Task<Void, Never>?
+    private(set) var isCancelled = false
+
+    init(response: ResponseMetadataBox, launch: @escaping () -> Task<Void, Never>) {
+        self.response = response
+        self.launch = launch
+    }
+
+    /// Whether the handler is running (or ran): the call cost the server a task.
+    var hasStarted: Bool { task != nil }
+
+    /// Starts the handler unless it already started or the call was cancelled.
+    func start() {
+        guard let launch, !isCancelled else { return }
+        self.launch = nil
+        task = launch()
+    }
+
+    /// Cancels the handler (or keeps it from ever starting); idempotent.
+    func cancel() {
+        guard !isCancelled else { return }
+        isCancelled = true
+        launch = nil
+        response.markCancelled()
+        task?.cancel()
+    }
+}
