@@ -1,3 +1,4 @@
+import SecondPassTestSupport
 import Testing
 
 @testable import Evaluation
@@ -50,7 +51,7 @@ private struct BootstrapJob: Encodable {
     var words: [Double]
 }
 
-@Suite("Paired bootstrap parity with numpy")
+@Suite("Paired bootstrap parity with numpy", .requiresPythonPeer)
 struct BootstrapParityTests {
     @Test func intervalsMatchAnIndependentImplementation() throws {
         var generator = SeededGenerator(seed: 99)
@@ -68,7 +69,7 @@ struct BootstrapParityTests {
             seed: settings.seed, resamples: settings.resamples, confidence: settings.confidence,
             errorsA: errorsA,
             errorsB: errorsB, words: words)
-        let peer = try PythonPeer.run(script: numpyBootstrapScript, input: job, as: [[Double]].self)
+        let peer = try PythonPeer.run(code: numpyBootstrapScript, json: job, as: [[Double]].self)
         try #require(peer.count == 3)
         for (interval, expected) in zip(ours, peer) {
             let lower = try #require(interval.lower)

@@ -2,11 +2,12 @@ import Foundation
 import H2RPC
 import RescoringMessages
 import RescoringRPC
+import SecondPassTestSupport
 import Testing
 
 @Suite("Swift client against the grpcio server and the Swift server")
 struct SwiftClientInteropTests {
-    @Test("all four RPC kinds, deadline, cancel, errors and metadata against grpcio")
+    @Test("all four RPC kinds, deadline, cancel, errors and metadata against grpcio", .requiresPythonPeer)
     func againstPython() async throws {
         try await PythonInteropServer.with { server in
             try await SwiftTestServer.withClient(port: server.port) { client in
