@@ -170,8 +170,10 @@ import Testing
             ) { responses in
                 var iterator = responses.makeAsyncIterator()
                 _ = try await iterator.next()
-                // Stop reading: the server must stall, not buffer 12.5 MiB.
-                try await Task.sleep(for: .milliseconds(800))
+                // Stop reading: the server must stall, not buffer 12.5 MiB. Its writer is held as
+                // soon as its buffer passes the high-water mark (the peer's window is closed).
+                let high = configuration.streamSendHighWatermark
+                try await waitFor { server.statistics.bufferedOutboundBytes > high }
                 let stalledAt = written.load(ordering: .relaxed)
                 #expect(stalledAt < total / 2, "server kept writing: \(stalledAt) of \(total)")
                 let bound = configuration.streamSendHighWatermark + Self.chunkSize + 5
@@ -185,6 +187,10 @@ import Testing
             }
             #expect(count == total)
             #expect(server.statistics.bufferedOutboundBytes == 0)
+            // The peak over the whole call, whatever the timing: the buffer never passed the bound.
+            #expect(
+                server.statistics.peakBufferedOutboundBytes
+                    <= configuration.streamSendHighWatermark + Self.chunkSize + 5)
         }
     }
 
@@ -212,13 +218,27 @@ import Testing
                     }
                 }
             }
-            try await Task.sleep(for: .milliseconds(800))
+            // The writer is held as soon as the client's buffer passes the high-water mark.
+            let high = clientConfiguration.streamSendHighWatermark
+            try await waitFor { client.statistics.bufferedOutboundBytes > high }
             #expect(sent.load(ordering: .relaxed) < total / 2)
             let bound = clientConfiguration.streamSendHighWatermark + Self.chunkSize + 5
             #expect(client.statistics.peakBufferedOutboundBytes <= bound)
             release.fire()
             let response = try await call.value
             #expect(response.message == [UInt8(total)])
+            // The peak over the whole call, whatever the timing: the buffer never passed the bound.
+            #expect(client.statistics.peakBufferedOutboundBytes <= bound)
         }
+    }
+
+    /// Waits until `fact` holds, checking it every few milliseconds: transport statistics have no
+    /// change notification, so this is the one wait on a counter; 60 s is only a safety net.
+    private func waitFor(_ fact: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !fact(), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try #require(fact(), "timed out", sourceLocation: sourceLocation)
     }
 }

@@ -12,7 +12,7 @@ struct SwiftClientInteropTests {
         try await PythonInteropServer.with { server in
             try await SwiftTestServer.withClient(port: server.port) { client in
                 let checks = InteropClientChecks(
-                    client: client, serverName: "python", runID: "swift-client-run")
+                    client: client, serverName: "python", runID: "swift-client-run", events: server)
                 try await checks.runAll()
             }
             // The deadline and the cancel both reached the Python handler, and so did the end of
@@ -27,7 +27,8 @@ struct SwiftClientInteropTests {
         try await SwiftTestServer.with { running in
             try await SwiftTestServer.withClient(port: running.port) { client in
                 let checks = InteropClientChecks(
-                    client: client, serverName: "swift", runID: "swift-client-run")
+                    client: client, serverName: "swift", runID: "swift-client-run",
+                    events: running.cancellations)
                 try await checks.runAll()
             }
             #expect(

@@ -28,6 +28,9 @@ final class OutboundFlowGate: Sendable {
     /// Bytes accepted from the writer and not yet framed by nghttp2.
     var bufferedBytes: Int { state.withLock { $0.bufferedBytes } }
 
+    /// Whether a writer is suspended in `waitForCapacity()` (tests wait for this fact before acting).
+    var hasWaitingWriter: Bool { state.withLock { $0.waiter != nil } }
+
     /// Writer: records `byteCount` new bytes; throws if the stream is already closed.
     func add(_ byteCount: Int) throws(RPCError) {
         let closed: RPCError? = state.withLock { state in
