@@ -173,7 +173,10 @@ import Testing
                 // Stop reading: the server must stall, not buffer 12.5 MiB. Its writer is held as
                 // soon as its buffer passes the high-water mark (the peer's window is closed).
                 let high = configuration.streamSendHighWatermark
-                try await waitFor { server.statistics.bufferedOutboundBytes > high }
+                // (Transport statistics have no change notification: `eventually` checks the counter.)
+                try #require(
+                    await eventually(timeout: .seconds(60)) { server.statistics.bufferedOutboundBytes > high }
+                )
                 let stalledAt = written.load(ordering: .relaxed)
                 #expect(stalledAt < total / 2, "server kept writing: \(stalledAt) of \(total)")
                 let bound = configuration.streamSendHighWatermark + Self.chunkSize + 5
@@ -220,7 +223,8 @@ import Testing
             }
             // The writer is held as soon as the client's buffer passes the high-water mark.
             let high = clientConfiguration.streamSendHighWatermark
-            try await waitFor { client.statistics.bufferedOutboundBytes > high }
+            try #require(
+                await eventually(timeout: .seconds(60)) { client.statistics.bufferedOutboundBytes > high })
             #expect(sent.load(ordering: .relaxed) < total / 2)
             let bound = clientConfiguration.streamSendHighWatermark + Self.chunkSize + 5
             #expect(client.statistics.peakBufferedOutboundBytes <= bound)
@@ -230,15 +234,5 @@ import Testing
             // The peak over the whole call, whatever the timing: the buffer never passed the bound.
             #expect(client.statistics.peakBufferedOutboundBytes <= bound)
         }
-    }
-
-    /// Waits until `fact` holds, checking it every few milliseconds: transport statistics have no
-    /// change notification, so this is the one wait on a counter; 60 s is only a safety net.
-    private func waitFor(_ fact: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while !fact(), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        try #require(fact(), "timed out", sourceLocation: sourceLocation)
     }
 }

@@ -91,6 +91,12 @@ public final class EventLog: Sendable {
         await wait(timeout: timeout) { $0.filter { $0 == entry }.count >= count }
     }
 
+    /// Waits until the log ends (the peer's output closed); `false` when `timeout` passes first.
+    public func waitForEnd(timeout: Duration = .seconds(60)) async -> Bool {
+        _ = await wait(timeout: timeout) { _ in false }
+        return state.withLock { $0.ended }
+    }
+
     /// Releases waiter `id` if it is still waiting (the timeout won), or makes sure it never waits.
     private func abandon(_ id: UInt64) {
         let waiter: Waiter? = state.withLock { state in
