@@ -33,9 +33,6 @@ struct PerturbCommand: ParsableCommand {
             )
         }
         guard (0...1).contains(rate) else { throw ValidationError("--rate must be in [0, 1], got \(rate)") }
-        guard model.minCount >= 1 else {
-            throw ValidationError("--min-count must be at least 1, got \(model.minCount)")
-        }
     }
 
     func run() throws {

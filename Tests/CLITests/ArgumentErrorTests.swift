@@ -20,6 +20,7 @@ struct ArgumentErrorTests {
             (["bench-sim", "--input", "x.txt", "--runs", "0"], "--runs"),
             (["calibrate", "x.jsonl", "--sample", "0"], "--sample"),
             (["train", "--base", "b", "--output", "o", "--steps", "0"], "--steps"),
+            (["simulate", "--input", "x.txt", "--min-count", "0"], "--min-count"),
             (["no-such-command"], "no-such-command"),
         ])
     func badArguments(arguments: [String], named flag: String) async throws {
@@ -65,6 +66,19 @@ struct ArgumentErrorTests {
         for flag in flags {
             #expect(result.outputText.contains(flag), "\(subcommand) --help should list \(flag)")
         }
+    }
+
+    @Test("a failure after parsing (a missing model) is one line naming the path, without the help hint")
+    func runtimeFailure() async throws {
+        let result = try await CLI.run([
+            "evaluate-lm", "--text", CLI.fixture("corpus.txt"), "--model", "/nonexistent/model",
+        ])
+        #expect(result.status != 0)
+        let lines = CLI.errorLines(result)
+        #expect(lines.count == 1, "stderr: \(result.errorText)")
+        #expect(lines.first?.hasPrefix("secondpass: error: ") == true)
+        #expect(lines.first?.contains("/nonexistent/model") == true, "stderr: \(result.errorText)")
+        #expect(lines.first?.contains("--help") == false)
     }
 
     @Test("the error line names the subcommand's help when the arguments are wrong")
