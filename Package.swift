@@ -126,5 +126,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "DataTests", dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM"]),
+        /// The `secondpass` command line, run as a process on fixture files.
+        .testTarget(
+            name: "CLITests", dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM"],
+            exclude: ["Fixtures"]),
     ]
 )

@@ -38,8 +38,38 @@ func measure(iterations: Int, _ body: () throws -> Void) rethrows -> Double {
     return seconds / Double(iterations) * 1e6
 }
 
-let hypotheses = Int(CommandLine.arguments.dropFirst().first ?? "10") ?? 10
-let iterations = Int(CommandLine.arguments.dropFirst(2).first ?? "20000") ?? 20000
+let usage = """
+    Usage: messages-bench [--hypotheses N] [--iterations I]
+      --hypotheses N   hypotheses in the benchmark RescoreRequest (default 10)
+      --iterations I   encodes and decodes timed (default 20000)
+    Prints one JSON object (it is always JSON: Scripts/bench-messages compares it with Python's).
+    Scripts/bench-messages runs it with --runs and --json of its own.
+    """
+
+/// The value of `--name N` (a positive integer), or `fallback` when absent.
+func option(_ name: String, default fallback: Int) -> Int {
+    let arguments = CommandLine.arguments
+    guard let index = arguments.firstIndex(of: name) else { return fallback }
+    guard index + 1 < arguments.count, let value = Int(arguments[index + 1]), value > 0 else {
+        FileHandle.standardError.write(Data("messages-bench: \(name) needs a positive integer\n".utf8))
+        exit(2)
+    }
+    return value
+}
+
+let known: Set = ["--hypotheses", "--iterations"]
+if CommandLine.arguments.contains(where: { $0 == "--help" || $0 == "-h" }) {
+    print(usage)
+    exit(0)
+}
+// Arguments come in pairs: every odd position must name a known flag.
+for (index, argument) in CommandLine.arguments.enumerated() where index % 2 == 1 && !known.contains(argument)
+{
+    FileHandle.standardError.write(Data("messages-bench: unknown argument \(argument) (see --help)\n".utf8))
+    exit(2)
+}
+let hypotheses = option("--hypotheses", default: 10)
+let iterations = option("--iterations", default: 20000)
 let request = BenchMessages.request(hypotheses: hypotheses)
 let bytes = try request.serializedBytes()
 var sink = 0

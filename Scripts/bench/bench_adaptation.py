@@ -86,14 +86,15 @@ def torch_step(args, base, sequences, strategy):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--binary", required=True)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--steps", type=int, default=20)
-    parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--length", type=int, default=64)
-    parser.add_argument("--rank", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--strategies", default="full,lora,adalora,dylora,warmup")
+    parser.add_argument("--binary", required=True, help="release secondpass binary (Scripts/bench-adaptation passes it)")
+    parser.add_argument("--runs", type=int, default=3, help="measured runs of both sides; medians are reported")
+    parser.add_argument("--steps", type=int, default=20, help="training steps per run")
+    parser.add_argument("--batch", type=int, default=16, help="sequences per step")
+    parser.add_argument("--length", type=int, default=64, help="tokens per sequence")
+    parser.add_argument("--rank", type=int, default=8, help="adapter rank")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS/torch threads for both sides")
+    parser.add_argument("--strategies", default="full,lora,adalora,dylora,warmup", help="comma list of strategies")
+    parser.add_argument("--json", action="store_true", help="print the medians as one JSON object instead of the table")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     strategies = args.strategies.split(",")
@@ -119,6 +120,13 @@ def main():
                 results[strategy]["torch_params"] = params
                 print(f"run {run} {strategy}: swift {results[strategy]['swift'][-1]:.4f} s/step, "
                       f"torch {seconds:.4f} s/step", file=sys.stderr)
+    if args.json:
+        medians = {s: {k: statistics.median(v) for k, v in r.items() if isinstance(v, list)}
+                   | {"params": r["params"], "torch_params": r["torch_params"]} for s, r in results.items()}
+        json.dump({"runs": args.runs, "batch": args.batch, "length": args.length, "rank": args.rank,
+                   "threads": args.threads, "steps": args.steps, "strategies": medians}, sys.stdout, sort_keys=True)
+        print()
+        return
     print(f"\nbatch {args.batch} x {args.length} tokens, rank {args.rank} on {','.join(MODULES)}, "
           f"{args.threads} thread(s), {args.steps} steps, median of {args.runs} runs\n")
     print("| strategy | trainable (Swift / PyTorch) | Swift s/step | Swift tok/s | PyTorch+PEFT s/step | "

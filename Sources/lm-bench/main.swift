@@ -53,8 +53,22 @@ func sgemmRate(size m: Int, _ n: Int, _ k: Int, repeats: Int) -> Double {
     return 5 * 2 * Double(m * n * k) / median(Array(times.dropFirst())) / 1e9
 }
 
+let usage = """
+    Usage: lm-bench prepare DIR [--threads N] [--repeats R]
+           lm-bench run DIR [--only-training]
+      prepare           write a random base-size model (Hugging Face layout) and workload.json to DIR
+      run               measure scoring and training throughput on DIR; prints one JSON object
+      --threads N       BLAS threads (default 1)
+      --repeats R       timings per figure, after a warm-up; the median is reported (default 3)
+      --only-training   skip the scoring figures (reported as 0), for profiling
+    Scripts/bench-lm runs both beside PyTorch, with --runs and --json of its own.
+    """
 let arguments = CommandLine.arguments
-guard arguments.count >= 3 else { fail("usage: lm-bench prepare|run DIR [--threads N] [--repeats R]") }
+if arguments.contains("--help") || arguments.contains("-h") {
+    print(usage)
+    exit(0)
+}
+guard arguments.count >= 3 else { fail(usage) }
 let directory = URL(fileURLWithPath: arguments[2])
 
 switch arguments[1] {

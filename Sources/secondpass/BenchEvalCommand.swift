@@ -20,22 +20,48 @@ struct BenchEvalCommand: ParsableCommand {
     @Option(help: "Words per reference utterance.")
     var words = 20
 
-    @Option(help: "Timed repetitions; the median is reported.")
-    var repetitions = 7
+    @Option(help: "Timed runs of each figure; the median is reported.")
+    var runs = 7
 
     @Option(help: "Seed of the corpus generator.")
     var seed: UInt64 = 1
 
-    @Option(help: "Python with jiwer installed (default: $SECONDPASS_VENV/bin/python or ./.venv/bin/python).")
+    @Option(
+        help: "Python with jiwer installed (default: $SECONDPASS_VENV/bin/python, else ./.venv/bin/python).")
     var python: String?
 
     @Flag(help: "Skip the jiwer peer.")
     var noPeer = false
 
+    @Flag(help: "Print the figures as one JSON object instead of text.")
+    var json = false
+
     func validate() throws {
-        guard utterances > 0, words > 0, repetitions > 0 else {
-            throw ValidationError("--utterances, --words and --repetitions must be positive")
+        for (flag, value) in [("--utterances", utterances), ("--words", words), ("--runs", runs)]
+        where value < 1 {
+            throw ValidationError("\(flag) must be at least 1, got \(value)")
         }
+    }
+
+    /// Every figure of one invocation (seconds are medians over `runs`).
+    private struct Figures: Encodable {
+        var utterances: Int
+        var words: Int
+        var runs: Int
+        var seed: UInt64
+        var substitutions: Int
+        var deletions: Int
+        var insertions: Int
+        var hits: Int
+        var wordErrorRate: Double
+        var alignmentsPerSecond: Double
+        var alignmentSeconds: Double
+        var corpusWERSeconds: Double
+        var normalizedCorpusWERSeconds: Double
+        var robustnessReportSeconds: Double
+        var jiwer: PeerResult?
+        var jiwerCountsAgree: Bool?
+        var speedUpOverJiwer: Double?
     }
 
     func run() throws {
@@ -48,7 +74,7 @@ struct BenchEvalCommand: ParsableCommand {
         let ids = pairs.map { (interner.ids(ofText: $0.reference), interner.ids(ofText: $0.hypothesis)) }
         var checksum = 0
         let alignSeconds = median(
-            (0..<repetitions).map { _ in
+            (0..<runs).map { _ in
                 var aligner = WordAligner()
                 return time {
                     for (r, h) in ids { checksum &+= aligner.counts(reference: r, hypothesis: h).errors }
@@ -57,44 +83,67 @@ struct BenchEvalCommand: ParsableCommand {
         // Corpus WER from raw strings (split, intern, align, sum), as jiwer.process_words does.
         var result = CorpusResult(normalizer: .identity, utterances: [], summary: .init(scores: []))
         let corpusSeconds = median(
-            (0..<repetitions).map { _ in
+            (0..<runs).map { _ in
                 var scorer = CorpusScorer(normalizer: .identity)
                 return time { result = scorer.score(pairs) }
             })
         let normalizedSeconds = median(
-            (0..<repetitions).map { _ in
+            (0..<runs).map { _ in
                 var scorer = CorpusScorer(normalizer: .standard)
                 return time { _ = scorer.score(pairs) }
             })
         let counts = result.summary.counts
+        var figures = Figures(
+            utterances: utterances, words: words, runs: runs, seed: seed, substitutions: counts.substitutions,
+            deletions: counts.deletions, insertions: counts.insertions, hits: counts.correct,
+            wordErrorRate: result.summary.wordErrorRate ?? .nan,
+            alignmentsPerSecond: Double(pairs.count) / alignSeconds, alignmentSeconds: alignSeconds,
+            corpusWERSeconds: corpusSeconds, normalizedCorpusWERSeconds: normalizedSeconds,
+            robustnessReportSeconds: try timeRobustnessReport(references: references, hypotheses: hypotheses))
+        if !noPeer {
+            let peer = try runJiwer(references: references, hypotheses: hypotheses)
+            figures.jiwer = peer
+            figures.jiwerCountsAgree =
+                peer.substitutions == counts.substitutions && peer.deletions == counts.deletions
+                && peer.insertions == counts.insertions && peer.hits == counts.correct
+            figures.speedUpOverJiwer = peer.seconds / corpusSeconds
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(figures), as: UTF8.self))
+        } else {
+            printText(figures, checksum: checksum)
+        }
+        if figures.jiwerCountsAgree == false { throw ExitCode.failure }
+    }
+
+    private func printText(_ figures: Figures, checksum: Int) {
         print("corpus: \(utterances) utterances x \(words) words, seed \(seed) (checksum \(checksum))")
         print(
-            "ours: S=\(counts.substitutions) D=\(counts.deletions) I=\(counts.insertions) H=\(counts.correct) "
-                + "WER=\(String(format: "%.6f", result.summary.wordErrorRate ?? .nan))")
+            "ours: S=\(figures.substitutions) D=\(figures.deletions) I=\(figures.insertions) H=\(figures.hits) "
+                + "WER=\(String(format: "%.6f", figures.wordErrorRate))")
         print(
             String(
                 format: "alignment kernel: %.0f alignments/s (%.2f ms per corpus)",
-                Double(pairs.count) / alignSeconds, alignSeconds * 1000))
-        print(String(format: "corpus WER from strings: %.2f ms", corpusSeconds * 1000))
-        print(String(format: "corpus WER with standard normalisation: %.2f ms", normalizedSeconds * 1000))
-        let reportSeconds = try timeRobustnessReport(references: references, hypotheses: hypotheses)
+                figures.alignmentsPerSecond, figures.alignmentSeconds * 1000))
+        print(String(format: "corpus WER from strings: %.2f ms", figures.corpusWERSeconds * 1000))
+        print(
+            String(
+                format: "corpus WER with standard normalisation: %.2f ms",
+                figures.normalizedCorpusWERSeconds * 1000))
         print(
             String(
                 format: "robustness report (2 conditions, B = 1000 paired bootstrap, 8 figures): %.2f ms",
-                reportSeconds * 1000))
-        guard !noPeer else { return }
-        let peer = try runJiwer(references: references, hypotheses: hypotheses)
-        let agree =
-            peer.substitutions == counts.substitutions && peer.deletions == counts.deletions
-            && peer.insertions == counts.insertions && peer.hits == counts.correct
+                figures.robustnessReportSeconds * 1000))
+        guard let peer = figures.jiwer, let agree = figures.jiwerCountsAgree,
+            let speedUp = figures.speedUpOverJiwer
+        else { return }
         print(
             "jiwer \(peer.version): S=\(peer.substitutions) D=\(peer.deletions) I=\(peer.insertions) H=\(peer.hits) "
                 + "WER=\(String(format: "%.6f", peer.wer)) (counts agree: \(agree ? "yes" : "NO"))")
         print(String(format: "jiwer.process_words corpus WER: %.2f ms", peer.seconds * 1000))
-        print(
-            String(
-                format: "speed-up over jiwer (corpus WER from strings): %.1fx", peer.seconds / corpusSeconds))
-        if !agree { throw ExitCode.failure }
+        print(String(format: "speed-up over jiwer (corpus WER from strings): %.1fx", speedUp))
     }
 
     /// Times a clean-vs-perturbed robustness report over the corpus (the aggregator's heaviest call).
@@ -116,7 +165,7 @@ struct BenchEvalCommand: ParsableCommand {
         let comparison = PerturbationComparison(
             kind: .nBest(probability: 0.1), perturbedCondition: "perturbed")
         return median(
-            try (0..<max(1, repetitions / 2)).map { _ in
+            try (0..<max(1, runs / 2)).map { _ in
                 var failure: Error?
                 let seconds = time {
                     do {
@@ -164,7 +213,7 @@ struct BenchEvalCommand: ParsableCommand {
         return (references, hypotheses)
     }
 
-    private struct PeerResult: Decodable {
+    private struct PeerResult: Codable {
         var version: String
         var seconds: Double
         var wer: Double
@@ -174,7 +223,7 @@ struct BenchEvalCommand: ParsableCommand {
         var insertions: Int
     }
 
-    /// Times jiwer.process_words on the same texts (median of the same number of repetitions).
+    /// Times jiwer.process_words on the same texts (median of the same number of runs).
     private func runJiwer(references: [String], hypotheses: [String]) throws -> PeerResult {
         let environment = ProcessInfo.processInfo.environment
         let executable =
@@ -201,7 +250,7 @@ struct BenchEvalCommand: ParsableCommand {
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-c", script, input.path, "\(repetitions)"]
+        process.arguments = ["-c", script, input.path, "\(runs)"]
         let output = Pipe()
         process.standardOutput = output
         try process.run()

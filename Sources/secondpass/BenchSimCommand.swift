@@ -14,23 +14,32 @@ struct BenchSimCommand: ParsableCommand {
     @Option(help: "Utterances simulated per run (references are cycled).")
     var count: Int = 2000
 
-    @Option(help: "Timed runs; the median is reported.")
+    @Option(help: "Timed runs (after one warm-up run); the median is reported.")
     var runs: Int = 5
+
+    @Flag(help: "Print the figures as one JSON object instead of text.")
+    var json = false
 
     @OptionGroup var simulator: SimulatorOptions
     @OptionGroup var model: PhoneticModelOptions
 
+    func validate() throws {
+        guard count >= 1 else { throw ValidationError("--count must be at least 1, got \(count)") }
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1, got \(runs)") }
+    }
+
     func run() throws {
         let text = try readText(input)
         let references = nonEmptyLines(text)
-        guard !references.isEmpty, count > 0, runs > 0 else {
-            throw ValidationError("need a non-empty input, --count > 0 and --runs > 0")
+        guard !references.isEmpty else {
+            throw ValidationError("--input \(input) holds no reference sentence")
         }
         let loadStart = ContinuousClock.now
         let confusionModel = try model.loadModel(fallbackText: text, parameters: simulator.parameters)
         let engine = try NBestSimulator(
             model: confusionModel, parameters: simulator.parameters, seed: simulator.seed)
-        print("model load: \(ContinuousClock.now - loadStart)")
+        let loadTime = ContinuousClock.now - loadStart
+        if !json { print("model load: \(loadTime)") }
         var rates: [Double] = []
         var words = 0
         for run in 0...runs {
@@ -46,6 +55,20 @@ struct BenchSimCommand: ParsableCommand {
             if run > 0 { rates.append(Double(count) / seconds) }
         }
         rates.sort()
+        if json {
+            let figures: [String: Double] = [
+                "utterances_per_second_median": rates[rates.count / 2], "utterances_per_second_min": rates[0],
+                "utterances_per_second_max": rates[rates.count - 1], "runs": Double(runs),
+                "count": Double(count),
+                "words_per_utterance": Double(words) / Double(count), "list_size": Double(simulator.listSize),
+                "model_load_seconds": Double(loadTime.components.seconds)
+                    + Double(loadTime.components.attoseconds) * 1e-18,
+            ]
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(figures), as: UTF8.self))
+            return
+        }
         print(
             String(
                 format:

@@ -27,9 +27,17 @@ struct CalibrateCommand: ParsableCommand {
 
     @OptionGroup var model: PhoneticModelOptions
 
+    func validate() throws {
+        guard sample >= 1 else { throw ValidationError("--sample must be at least 1, got \(sample)") }
+        guard maxEvaluations >= 1 else {
+            throw ValidationError("--max-evaluations must be at least 1, got \(maxEvaluations)")
+        }
+    }
+
     func run() throws {
         let report = try NBestJSONL.read(contentsOfFile: file)
         let finals = report.records.filter { $0.list.kind == .final }
+        guard !finals.isEmpty else { throw ValidationError("\(file) holds no final N-best list to profile") }
         if !report.resortedLines.isEmpty {
             print(
                 "note: \(report.resortedLines.count) list(s) were not sorted by total score and were re-sorted"

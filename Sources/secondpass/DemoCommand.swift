@@ -57,6 +57,13 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var simulator: SimulatorOptions
     @OptionGroup var phonetics: PhoneticModelOptions
 
+    /// Checked before any model loads, so a useless request fails at once.
+    func validate() throws {
+        guard utterances >= 1 else {
+            throw ValidationError("--utterances must be at least 1, got \(utterances)")
+        }
+    }
+
     func run() async throws {
         var logger = Logger(label: "secondpass.demo")
         logger.logLevel = .warning

@@ -39,9 +39,23 @@ struct EvalReportCommand: ParsableCommand {
     @Flag(help: "Print the reports as JSON instead of Markdown.")
     var json = false
 
+    func validate() throws {
+        guard resamples >= 1 else {
+            throw ValidationError("--resamples must be at least 1, got \(resamples)")
+        }
+    }
+
     func run() throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: outcomes))
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: outcomes))
+        } catch {
+            throw ValidationError("cannot read --outcomes \(outcomes): \(error.localizedDescription)")
+        }
         let set = try OutcomeSet(jsonLines: data)
+        guard !set.runs.isEmpty else {
+            throw ValidationError("--outcomes \(outcomes) holds no outcome record")
+        }
         let comparisons = try compare.map(parseComparison)
         let builder = ReportBuilder(bootstrap: BootstrapSettings(resamples: resamples, seed: seed))
         var conditionReports: [ConditionFigures] = []

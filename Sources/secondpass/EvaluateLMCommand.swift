@@ -7,6 +7,8 @@ import NeuralLM
 /// Each sentence is scored on its own as `<|bos|> … <|eos|>` (as the rescorer scores hypotheses), so
 /// the figure is per predicted token including EOS; the per-word figure divides the same total
 /// log-likelihood by the number of words plus one (for EOS), comparable across tokenizers.
+/// A sentence longer than the model's context is scored in windows of the context, advancing by
+/// half of it (see `ScoringWindow`), so every token and every word counts exactly once.
 struct EvaluateLMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate-lm",
@@ -28,17 +30,18 @@ struct EvaluateLMCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Read and check the text before loading the model: an empty file is a mistake to report
+        // at once, not after the model has loaded.
+        let lines = nonEmptyLines(try readText(text))
+        guard !lines.isEmpty else {
+            throw ValidationError("--text \(text) holds no sentence: nothing to evaluate")
+        }
         let directory = URL(fileURLWithPath: model)
         let network = try GPT2Model(huggingFaceDirectory: directory)
         let tokenizer = try TokenizerFile.read(from: directory.appendingPathComponent("tokenizer.json"))
-        let lines: [Substring]
-        do {
-            lines = try String(contentsOfFile: text, encoding: .utf8).split(separator: "\n")
-        } catch {
-            throw ValidationError("cannot read \(text): \(error.localizedDescription)")
-        }
-        let sentences = try PretrainingCorpus.frame(lines: lines, tokenizer: tokenizer)
-        let truncated = sentences.filter { $0.count > network.config.nPositions }.count
+        let sentences = try PretrainingCorpus.frame(lines: lines.map { Substring($0) }, tokenizer: tokenizer)
+        let context = network.config.nPositions
+        let windowed = sentences.filter { $0.count > context }.count
         let started = ContinuousClock.now
         let (perplexity, tokens) = try evaluatePerplexity(
             model: network, sentences: sentences, batchSize: batchSize)
@@ -49,9 +52,10 @@ struct EvaluateLMCommand: ParsableCommand {
                 format:
                     "%@: %d sentences, %d predicted tokens, %d words+EOS; token perplexity %.2f; word perplexity %.2f",
                 text, sentences.count, tokens, words, perplexity, wordPerplexity))
-        if truncated > 0 {
+        if windowed > 0 {
             Console.line(
-                "note: \(truncated) sentences longer than \(network.config.nPositions) tokens were truncated")
+                "note: \(windowed) sentences longer than \(context) tokens were scored in windows of \(context) tokens"
+                    + " advancing by \(ScoringWindow.stride(context: context))")
         }
         Console.line("evaluated in \(ContinuousClock.now - started)")
     }

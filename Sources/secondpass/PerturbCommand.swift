@@ -26,14 +26,20 @@ struct PerturbCommand: ParsableCommand {
 
     @OptionGroup var model: PhoneticModelOptions
 
-    func run() throws {
-        guard let mode = HomophonePerturber.Mode(rawValue: mode) else {
+    func validate() throws {
+        guard HomophonePerturber.Mode(rawValue: mode) != nil else {
             throw ValidationError(
-                "--mode must be one of \(HomophonePerturber.Mode.allCases.map(\.rawValue).joined(separator: ", "))"
+                "--mode must be one of \(HomophonePerturber.Mode.allCases.map(\.rawValue).joined(separator: ", ")), got '\(mode)'"
             )
         }
-        guard (0...1).contains(rate) else { throw ValidationError("--rate must be in [0, 1]") }
+        guard (0...1).contains(rate) else { throw ValidationError("--rate must be in [0, 1], got \(rate)") }
+    }
+
+    func run() throws {
+        guard let mode = HomophonePerturber.Mode(rawValue: mode) else { throw ValidationError("bad --mode") }
         let records = try NBestJSONL.read(contentsOfFile: input).records
+        // Zero lists in means zero out: a mistaken path or an empty file, not a result.
+        guard !records.isEmpty else { throw ValidationError("--input \(input) holds no N-best list") }
         let lexicon = try Lexicon(contentsOfFile: model.dictionary, strict: false)
         var (frequencies, _) = WordFrequencies.counting(files: model.corpora)
         var minimumCount = model.minCount

@@ -20,6 +20,10 @@ struct PhoneticModelOptions: ParsableArguments {
     @Option(help: "Minimum corpus count for a word to be a homophone or a recognition error.")
     var minCount: Int = 2
 
+    func validate() throws {
+        guard minCount >= 1 else { throw ValidationError("--min-count must be at least 1, got \(minCount)") }
+    }
+
     /// Loads the lexicon and word counts, falling back to `fallbackText`'s words (with a note
     /// on standard error) when no corpus file exists.
     func loadModel(fallbackText: String, parameters: SimulatorParameters = .init()) throws

@@ -219,11 +219,18 @@ struct PretrainCommand: ParsableCommand {
         }
     }
 
+    /// The lines of `path`; a file with none is an error (an empty corpus trains nothing and an
+    /// empty validation set measures nothing).
     private func readLines(_ path: String) throws -> [Substring] {
+        let lines: [Substring]
         do {
-            return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+            lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         } catch {
             throw PretrainError("cannot read \(path): \(error.localizedDescription)")
         }
+        guard lines.contains(where: { !$0.allSatisfy(\.isWhitespace) }) else {
+            throw ValidationError("\(path) holds no sentence")
+        }
+        return lines
     }
 }

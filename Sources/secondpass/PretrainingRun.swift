@@ -20,25 +20,6 @@ struct PretrainingState: Codable {
     var validationPerplexity: Double?
 }
 
-/// Mean negative log-likelihood per predicted token over framed sentences (no dropout, no update).
-func evaluatePerplexity(model: GPT2Model, sentences: [[Int]], batchSize: Int = 64) throws -> (
-    perplexity: Double, tokens: Int
-) {
-    var total = 0.0
-    var tokens = 0
-    for start in stride(from: 0, to: sentences.count, by: batchSize) {
-        let batch = sentences[start..<min(start + batchSize, sentences.count)].map {
-            Array($0.prefix(model.config.nPositions))
-        }
-        for row in try model.nextTokenLogProbabilities(TokenBatch(sequences: batch)) {
-            total -= row.reduce(0.0) { $0 + Double($1) }
-            tokens += row.count
-        }
-    }
-    guard tokens > 0 else { throw PretrainError("no tokens to evaluate") }
-    return (exp(total / Double(tokens)), tokens)
-}
-
 /// Checkpoint directory handling: write beside, then swap, so a crash never leaves no checkpoint.
 enum PretrainingCheckpoint {
     static let stateFile = "pretrain_state.json"

@@ -25,6 +25,9 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         let text = try readText(input)
+        guard !nonEmptyLines(text).isEmpty else {
+            throw ValidationError("--input \(input) holds no reference sentence")
+        }
         let parameters = simulator.parameters
         do { try parameters.validate() } catch { throw ValidationError(error.message) }
         let confusionModel = try model.loadModel(fallbackText: text, parameters: parameters)

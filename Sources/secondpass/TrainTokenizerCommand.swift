@@ -36,6 +36,9 @@ struct TrainTokenizerCommand: ParsableCommand {
             throw ValidationError("cannot read corpus \(corpus): \(error.localizedDescription)")
         }
         let lines = text.split(separator: "\n").map(String.init)
+        guard lines.contains(where: { !$0.allSatisfy(\.isWhitespace) }) else {
+            throw ValidationError("--corpus \(corpus) holds no text to train on")
+        }
         let trainer = try BPETrainer(
             vocabularySize: vocabSize, minimumPairCount: minPairCount,
             preTokenizer: ByteLevelPreTokenizer(addPrefixSpace: prefixSpace))

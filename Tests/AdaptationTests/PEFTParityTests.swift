@@ -1,11 +1,12 @@
 import Foundation
 import NeuralLM
+import SecondPassTestSupport
 import Testing
 
 @testable import Adaptation
 
 /// Parity with PEFT 0.10 on torch 1.13: files in both directions and one step's gradients.
-@Suite("PEFT parity", .serialized)
+@Suite("PEFT parity", .serialized, .requiresPythonPeer)
 struct PEFTParityTests {
     static let config = GPT2Config(
         vocabSize: 43, nPositions: 20, nEmbd: 24, nLayer: 2, nHead: 3, bosTokenId: 1, eosTokenId: 2,

@@ -59,8 +59,6 @@ enum Support {
 
     static var packageRoot: URL { PythonPeer.packageRoot }
 
-    static var python: URL { PythonPeer.python }
-
     /// Runs `Tests/AdaptationTests/Python/peft_reference.py`; throws with stderr on failure.
     static func runPEFT(_ arguments: [String]) throws {
         try PythonPeer.runReference(

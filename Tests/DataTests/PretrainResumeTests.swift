@@ -1,5 +1,6 @@
 import Foundation
 import NeuralLM
+import SecondPassTestSupport
 import Testing
 
 @testable import secondpass
@@ -97,61 +98,49 @@ struct PretrainResumeTests {
     }
 
     @Test("SIGINT makes the running command save a checkpoint and exit with status 0")
-    func interrupt() throws {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("secondpass")
+    func interrupt() async throws {
+        let executable = BuiltProducts.secondpass
         try #require(
             FileManager.default.isExecutableFile(atPath: executable.path),
             "no secondpass binary at \(executable.path)")
         let fixture = try Fixture()
         defer { try? FileManager.default.removeItem(at: fixture.folder) }
-        let log = fixture.url("log.txt")
-        try Data().write(to: log)
-        let output = try FileHandle(forWritingTo: log)
-        defer { try? output.close() }
         let process = Process()
         process.executableURL = executable
         process.arguments =
             ["pretrain"] + fixture.arguments(run: "i", steps: 1_000_000) + ["--log-every", "1"]
+        let output = Pipe()
         process.standardOutput = output
         process.standardError = output
+        let lines = EventLog()
+        let exited = EventLog()
+        process.terminationHandler = { _ in exited.append("exited") }
         try process.run()
         defer { if process.isRunning { process.terminate() } }
-        // Wait (generously) until training steps are being logged, then interrupt.
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline,
-            !(String(data: (try? Data(contentsOf: log)) ?? Data(), encoding: .utf8) ?? "").contains("step 3/")
-        {
-            Thread.sleep(forTimeInterval: 0.1)
+        // Every line the command prints, as it prints it, until its output closes.
+        let reader = Thread {
+            let handle = output.fileHandleForReading
+            var buffer = Data()
+            while case let chunk = handle.availableData, !chunk.isEmpty {
+                buffer.append(chunk)
+                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                    lines.append(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
+                    buffer.removeSubrange(buffer.startIndex...newline)
+                }
+            }
+            lines.end()
         }
+        reader.start()
+        // Interrupt once training steps are being logged (the 120 s timeout is a safety net).
+        let training = await lines.wait(timeout: .seconds(120)) { $0.contains { $0.contains("step 3/") } }
+        #expect(training, "no 'step 3/' line: \(lines.entries.suffix(5))")
         process.interrupt()
-        process.waitUntilExit()
-        let text = String(data: try Data(contentsOf: log), encoding: .utf8) ?? ""
+        #expect(await exited.wait(for: "exited", timeout: .seconds(120)))
+        #expect(await lines.waitForEnd(timeout: .seconds(10)), "output did not close")
+        let text = lines.entries.joined(separator: "\n")
         #expect(process.terminationReason == .exit && process.terminationStatus == 0, "log: \(text)")
         #expect(text.contains("interrupted: checkpoint saved"))
         let state = try PretrainingCheckpoint.readState(fixture.url("i").appendingPathComponent("checkpoint"))
         #expect(state.step >= 3)
-    }
-}
-
-/// Flag validation: bad values are refused before any work, never a crash.
-@Suite("Pretraining flags")
-struct PretrainFlagTests {
-    @Test(
-        "Out-of-range flags are rejected",
-        arguments: [
-            ["--log-every", "0"], ["--eval-every", "0"], ["--checkpoint-every", "-1"], ["--steps", "0"],
-            ["--batch-size", "0"], ["--sequence-length", "1"], ["--learning-rate", "0"], ["--dropout", "1"],
-            ["--max-steps-this-run", "0"],
-        ])
-    func rejected(arguments: [String]) {
-        #expect(throws: (any Error).self) { try PretrainCommand.parse(arguments) }
-    }
-
-    @Test("evaluate-lm refuses a zero batch size")
-    func evaluateBatchSize() {
-        #expect(throws: (any Error).self) {
-            try EvaluateLMCommand.parse(["--text", "x.txt", "--batch-size", "0"])
-        }
     }
 }

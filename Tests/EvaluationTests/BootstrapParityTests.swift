@@ -1,3 +1,4 @@
+import SecondPassTestSupport
 import SeededRandom
 import Testing
 
@@ -51,7 +52,7 @@ private struct BootstrapJob: Encodable {
     var words: [Double]
 }
 
-@Suite("Paired bootstrap parity with numpy")
+@Suite("Paired bootstrap parity with numpy", .requiresPythonPeer)
 struct BootstrapParityTests {
     @Test func intervalsMatchAnIndependentImplementation() throws {
         var generator = SplitMix64(seed: 99)
@@ -69,7 +70,7 @@ struct BootstrapParityTests {
             seed: settings.seed, resamples: settings.resamples, confidence: settings.confidence,
             errorsA: errorsA,
             errorsB: errorsB, words: words)
-        let peer = try PythonPeer.run(script: numpyBootstrapScript, input: job, as: [[Double]].self)
+        let peer = try PythonPeer.run(code: numpyBootstrapScript, json: job, as: [[Double]].self)
         try #require(peer.count == 3)
         for (interval, expected) in zip(ours, peer) {
             let lower = try #require(interval.lower)

@@ -1,3 +1,4 @@
+import SecondPassTestSupport
 import SeededRandom
 import Testing
 
@@ -38,7 +39,7 @@ private let realLookingPairs: [[String]] = [
     ["to be or not to be", "to be or not to be that is the question"],
 ]
 
-@Suite("Parity with jiwer 4.0.0")
+@Suite("Parity with jiwer 4.0.0", .requiresPythonPeer)
 struct JiwerParityTests {
     @Test func randomCasesMatchJiwerCounts() throws {
         var generator = SplitMix64(seed: 2024)
@@ -84,7 +85,7 @@ struct JiwerParityTests {
     }
 
     private func expectJiwerParity(_ pairs: [[String]]) throws {
-        let peer = try PythonPeer.run(script: jiwerScript, input: pairs, as: JiwerOutput.self)
+        let peer = try PythonPeer.run(code: jiwerScript, json: pairs, as: JiwerOutput.self)
         try #require(peer.pairs.count == pairs.count)
         var aligner = WordAligner()
         var total = ErrorCounts.zero

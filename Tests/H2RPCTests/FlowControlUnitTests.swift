@@ -40,15 +40,22 @@ import Testing
         await #expect(throws: RPCError.self) { try await dropping.next() }
     }
 
+    /// Yields (a bounded number of times) until `fact` holds: the other task needs only to run
+    /// far enough to suspend, so no time has to pass.
+    private func yieldUntil(_ fact: () -> Bool) async throws {
+        for _ in 0..<100_000 where !fact() { await Task.yield() }
+        try #require(fact(), "the other task never suspended")
+    }
+
     @Test func waitingReaderIsWokenByPushAndByCancellation() async throws {
         let queue = InboundMessageQueue(bufferLimit: 100, onCreditAvailable: { _ in })
         async let read = queue.next()
-        try await Task.sleep(for: .milliseconds(50))
+        try await yieldUntil { queue.hasWaitingReader }
         queue.push([42])
         #expect(try await read == [42])
 
         let reader = Task { try await queue.next() }
-        try await Task.sleep(for: .milliseconds(50))
+        try await yieldUntil { queue.hasWaitingReader }
         reader.cancel()
         await #expect(throws: CancellationError.self) { try await reader.value }
     }
@@ -65,9 +72,9 @@ import Testing
             try await gate.waitForCapacity()
             resumed.fire()
         }
-        try await Task.sleep(for: .milliseconds(50))
-        gate.release(100)  // 60 left, still above 50
-        try await Task.sleep(for: .milliseconds(50))
+        try await yieldUntil { gate.hasWaitingWriter }
+        gate.release(100)  // 60 left, still above 50: release resumes no one (it would do so at once)
+        #expect(gate.hasWaitingWriter)
         #expect(!resumed.isFired)
         gate.release(20)  // 40 ≤ 50
         try await writer.value
@@ -80,7 +87,7 @@ import Testing
         let gate = OutboundFlowGate(highWatermark: 10, statistics: statistics)
         try gate.add(50)
         let writer = Task { try await gate.waitForCapacity() }
-        try await Task.sleep(for: .milliseconds(50))
+        try await yieldUntil { gate.hasWaitingWriter }
         gate.close(RPCError(code: .cancelled, message: "gone"))
         await #expect(throws: RPCError.self) { try await writer.value }
         #expect(statistics.bufferedOutboundBytes == 0)

@@ -42,7 +42,7 @@ enum NGHTTPClient {
         }
         arguments.append("http://127.0.0.1:\(port)\(path)")
         let outputFile = directory.appendingPathComponent("out")
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         let output = try FileHandle(forWritingTo: outputFile)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/nghttp")

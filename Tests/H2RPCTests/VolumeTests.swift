@@ -219,8 +219,13 @@ import Testing
             ) { responses in
                 var iterator = responses.makeAsyncIterator()
                 _ = try await iterator.next()
-                // Stop reading: the server must stall, not buffer 12.5 MiB.
-                try await Task.sleep(for: .milliseconds(800))
+                // Stop reading: the server must stall, not buffer 12.5 MiB. Its writer is held as
+                // soon as its buffer passes the high-water mark (the peer's window is closed).
+                let high = configuration.limits.streamSendHighWatermark
+                // (Transport statistics have no change notification: `eventually` checks the counter.)
+                try #require(
+                    await eventually(timeout: .seconds(60)) { server.statistics.bufferedOutboundBytes > high }
+                )
                 let stalledAt = written.load(ordering: .relaxed)
                 #expect(stalledAt < total / 2, "server kept writing: \(stalledAt) of \(total)")
                 let bound = configuration.limits.streamSendHighWatermark + Self.chunkSize + 5
@@ -234,6 +239,10 @@ import Testing
             }
             #expect(count == total)
             #expect(server.statistics.bufferedOutboundBytes == 0)
+            // The peak over the whole call, whatever the timing: the buffer never passed the bound.
+            #expect(
+                server.statistics.peakBufferedOutboundBytes
+                    <= configuration.limits.streamSendHighWatermark + Self.chunkSize + 5)
         }
     }
 
@@ -261,13 +270,18 @@ import Testing
                     }
                 }
             }
-            try await Task.sleep(for: .milliseconds(800))
+            // The writer is held as soon as the client's buffer passes the high-water mark.
+            let high = clientConfiguration.limits.streamSendHighWatermark
+            try #require(
+                await eventually(timeout: .seconds(60)) { client.statistics.bufferedOutboundBytes > high })
             #expect(sent.load(ordering: .relaxed) < total / 2)
             let bound = clientConfiguration.limits.streamSendHighWatermark + Self.chunkSize + 5
             #expect(client.statistics.peakBufferedOutboundBytes <= bound)
             release.fire()
             let response = try await call.value
             #expect(response.message == [UInt8(total)])
+            // The peak over the whole call, whatever the timing: the buffer never passed the bound.
+            #expect(client.statistics.peakBufferedOutboundBytes <= bound)
         }
     }
 }

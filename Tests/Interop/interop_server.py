@@ -68,9 +68,12 @@ def main():
             context.set_trailing_metadata((("x-served-by", args.name),))
 
         def wait_for_cancel(context, method):
-            deadline = time.monotonic() + 30
-            while context.is_active() and time.monotonic() < deadline:
-                time.sleep(0.01)
+            # Woken by the call ending (cancel or deadline), not by polling; 30 s bounds a broken test.
+            ended = threading.Event()
+            if not context.add_callback(ended.set):
+                ended.set()  # the call already ended
+            event(f"started {method}")
+            ended.wait(30)
             if not context.is_active():
                 event(f"cancelled {method}")
 

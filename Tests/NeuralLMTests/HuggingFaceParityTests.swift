@@ -1,10 +1,11 @@
 import Foundation
+import SecondPassTestSupport
 import Testing
 
 @testable import NeuralLM
 
 /// Parity with transformers' GPT2LMHeadModel (torch 1.13 CPU) in both directions.
-@Suite("Hugging Face parity", .serialized)
+@Suite("Hugging Face parity", .serialized, .requiresPythonPeer)
 struct HuggingFaceParityTests {
     /// One OpenBLAS thread: summation order, hence every result, is the same on every run.
     init() { BLAS.setThreadCount(1) }

@@ -47,9 +47,6 @@ enum TestSupport {
     /// Folder holding Package.swift, found by walking up from this file.
     static var packageRoot: URL { PythonPeer.packageRoot }
 
-    /// The venv's python (`$SECONDPASS_VENV/bin/python`, default `<root>/.venv/bin/python`).
-    static var python: URL { PythonPeer.python }
-
     /// Runs `Tests/NeuralLMTests/Python/gpt2_reference.py` with arguments; throws with stderr on failure.
     static func runReference(_ arguments: [String]) throws {
         try PythonPeer.runReference(

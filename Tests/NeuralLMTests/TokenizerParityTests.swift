@@ -1,9 +1,10 @@
 import Foundation
 import NeuralLM
+import SecondPassTestSupport
 import Testing
 
 /// Swift and Hugging Face `tokenizers` 0.19 must encode identically from the same `tokenizer.json`.
-@Suite("Tokenizer parity with Python tokenizers")
+@Suite("Tokenizer parity with Python tokenizers", .requiresPythonPeer)
 struct TokenizerParityTests {
     /// What the Python reference script prints.
     struct Reference: Decodable {
@@ -20,28 +21,11 @@ struct TokenizerParityTests {
 
     /// Runs `Tests/Python/tokenizer_parity.py` on a tokenizer file and sentences.
     static func pythonReference(tokenizerFile: URL, sentences: [String], folder: URL) throws -> Reference {
-        let python = TokenizerTestSupport.python
-        try #require(
-            FileManager.default.isExecutableFile(atPath: python.path),
-            "no Python at \(python.path): run Scripts/bootstrap or set SECONDPASS_VENV")
         let sentencesFile = folder.appendingPathComponent("sentences.json")
         try JSONEncoder().encode(sentences).write(to: sentencesFile)
-        let outputFile = folder.appendingPathComponent("reference.json")
-        try Data().write(to: outputFile)
-        let output = try FileHandle(forWritingTo: outputFile)
-        defer { try? output.close() }
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [
-            TokenizerTestSupport.packageRoot.appendingPathComponent("Tests/Python/tokenizer_parity.py").path,
-            tokenizerFile.path, sentencesFile.path,
-        ]
-        process.standardOutput = output
-        try process.run()
-        process.waitUntilExit()
-        try #require(
-            process.terminationStatus == 0, "tokenizer_parity.py exited with \(process.terminationStatus)")
-        return try JSONDecoder().decode(Reference.self, from: Data(contentsOf: outputFile))
+        let output = try PythonPeer.runReference(
+            script: "Tests/Python/tokenizer_parity.py", arguments: [tokenizerFile.path, sentencesFile.path])
+        return try JSONDecoder().decode(Reference.self, from: output)
     }
 
     /// Tokenizer files to check: one trained here, plus the released base model's when present.
@@ -94,16 +78,10 @@ struct TokenizerParityTests {
         let file = folder.appendingPathComponent("tokenizer.json")
         let resaved = folder.appendingPathComponent("resaved.json")
         try TokenizerFile.write(original, to: file)
-        let process = Process()
-        process.executableURL = TokenizerTestSupport.python
-        process.arguments = [
-            "-c",
-            "import sys; from tokenizers import Tokenizer; Tokenizer.from_file(sys.argv[1]).save(sys.argv[2])",
-            file.path, resaved.path,
-        ]
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
+        try PythonPeer.run(
+            code:
+                "import sys; from tokenizers import Tokenizer; Tokenizer.from_file(sys.argv[1]).save(sys.argv[2])",
+            arguments: [file.path, resaved.path])
         let reloaded = try TokenizerFile.read(from: resaved)
         #expect(reloaded.tokens == original.tokens)
         #expect(reloaded.merges.map(\.left) == original.merges.map(\.left))

@@ -8,14 +8,6 @@ enum TokenizerTestSupport {
     /// The package root: the nearest folder above this file that holds `Package.swift`.
     static var packageRoot: URL { PythonPeer.packageRoot }
 
-    /// `$SECONDPASS_VENV/bin/python`, defaulting to `<package root>/.venv/bin/python`.
-    static let python: URL = {
-        if let venv = ProcessInfo.processInfo.environment["SECONDPASS_VENV"], !venv.isEmpty {
-            return URL(fileURLWithPath: venv).appendingPathComponent("bin/python")
-        }
-        return packageRoot.appendingPathComponent(".venv/bin/python")
-    }()
-
     static let words = [
         "the", "lord", "said", "to", "moses", "and", "emma", "was", "not", "an", "ill", "disposed", "young",
         "man",

@@ -6,7 +6,7 @@ import Testing
 
 /// Checks the bridge against Python protobuf, an independent implementation built at test time
 /// from the same `Protos/` by `grpc_tools.protoc` (see `Tests/Interop/proto_crosscheck.py`).
-@Suite("Cross-check with Python protobuf")
+@Suite("Cross-check with Python protobuf", .requiresPythonPeer)
 struct PythonCrossCheckTests {
     private static func callPython(mode: String, cases: [[String: Any]]) async throws -> [[String: Any]] {
         let request: [String: Any] = ["proto_dir": PythonPeer.protoDirectory, "mode": mode, "cases": cases]

@@ -3,7 +3,7 @@ import RescoringRPC
 import SecondPassTestSupport
 import Testing
 
-@Suite("grpcio client against the Swift server")
+@Suite("grpcio client against the Swift server", .requiresPythonPeer)
 struct PythonClientInteropTests {
     static let expectedChecks: Set<String> = [
         "unary_metadata", "unary_large", "server_streaming", "client_streaming", "bidirectional",

@@ -1,12 +1,11 @@
 import Foundation
-import Synchronization
 
 /// Runs the project's Python test peers (the venv's interpreter) from tests.
 ///
 /// Python holds the independent implementations we check against: grpcio and protobuf, PyTorch,
-/// transformers and PEFT, tokenizers, jiwer. The venv is `$SECONDPASS_VENV`, else
+/// transformers and PEFT, tokenizers, jiwer, NumPy. The venv is `$SECONDPASS_VENV`, else
 /// `<package root>/.venv`, as Scripts/bootstrap sets it up. Shared by every test target so there
-/// is one way to find and run Python.
+/// is one way to find and run Python; tests that need it carry the `.requiresPythonPeer` trait.
 public enum PythonPeer {
     /// The folder holding Package.swift, found by walking up from this file.
     public static let packageRoot: URL = {
@@ -20,11 +19,26 @@ public enum PythonPeer {
         fatalError("Package.swift not found above \(#filePath)")
     }()
 
-    public static var python: URL {
+    /// The venv: `$SECONDPASS_VENV`, else `<package root>/.venv`.
+    public static var venv: URL {
         if let venv = ProcessInfo.processInfo.environment["SECONDPASS_VENV"], !venv.isEmpty {
-            return URL(fileURLWithPath: venv).appendingPathComponent("bin/python")
+            return URL(fileURLWithPath: venv)
         }
-        return packageRoot.appendingPathComponent(".venv/bin/python")
+        return packageRoot.appendingPathComponent(".venv")
+    }
+
+    public static var python: URL { venv.appendingPathComponent("bin/python") }
+
+    /// Whether the venv's interpreter exists.
+    public static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: python.path) }
+
+    /// Under `CI=true` Scripts/test always makes the venv, so a missing one is a failure there,
+    /// never a silent skip.
+    public static var isRequired: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// Why Python-backed tests do not run here.
+    public static var unavailableReason: String {
+        "no Python venv at \(python.path): run Scripts/bootstrap or set SECONDPASS_VENV"
     }
 
     public static var protoDirectory: String { packageRoot.appendingPathComponent("Protos").path }
@@ -37,96 +51,73 @@ public enum PythonPeer {
         }
     }
 
-    /// Runs the reference script at `path` (relative to the package root) with Hugging Face
-    /// offline settings, discarding stdout; throws `Failure` with the tail of stderr on failure.
-    ///
-    /// The parity tests exchange data through files, so only the exit status and errors matter.
-    public static func runReference(script path: String, arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [packageRoot.appendingPathComponent(path).path] + arguments
+    /// The environment of every peer: Hugging Face offline, no tokenizer thread pool.
+    public static var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["HF_HUB_OFFLINE"] = "1"
         environment["TRANSFORMERS_OFFLINE"] = "1"
         environment["TOKENIZERS_PARALLELISM"] = "false"
-        process.environment = environment
-        let errorPipe = Pipe()
-        process.standardError = errorPipe
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let errorData = errorPipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        if process.terminationStatus != 0 {
-            throw Failure(
-                description: "python \(path) \(arguments.first ?? "") failed (\(process.terminationStatus)): "
-                    + String(decoding: errorData.suffix(2000), as: UTF8.self))
-        }
+        return environment
+    }
+
+    /// Runs the reference script at `path` (relative to the package root) and returns its stdout;
+    /// throws `Failure` with the tail of stderr on failure.
+    ///
+    /// Most parity tests exchange data through files, so only the exit status and errors matter.
+    @discardableResult
+    public static func runReference(script path: String, arguments: [String]) throws -> Data {
+        try runBlocking(arguments: [packageRoot.appendingPathComponent(path).path] + arguments, name: path)
     }
 
     /// Runs `<folder>/<script> arguments…` (folder relative to the package root) with `input` on
-    /// stdin and returns its stdout.
-    ///
-    /// The child is waited for on a dedicated thread, never on the test's cooperative thread,
-    /// so in-process servers keep running while Python talks to them.
+    /// stdin and returns its stdout, waiting on a dedicated thread so in-process servers keep
+    /// running while Python talks to them.
     public static func run(
         script: String, in folder: String = "Tests/Interop", arguments: [String] = [], input: Data = Data()
     ) async throws -> Data {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(
-                    with: Result {
-                        try runBlocking(script: "\(folder)/\(script)", arguments: arguments, input: input)
-                    })
-            }
-            thread.start()
-        }
+        try requireInterpreter()
+        let path = "\(folder)/\(script)"
+        let result = try await ChildProcess.run(
+            python, arguments: [packageRoot.appendingPathComponent(path).path] + arguments, input: input,
+            environment: environment)
+        return try check(result, name: path)
     }
 
-    private static func runBlocking(script: String, arguments: [String], input: Data) throws -> Data {
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [packageRoot.appendingPathComponent(script).path] + arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        // Feed stdin and drain stderr on their own threads so no pipe can fill up and block.
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(input)
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let errors = ErrorOutput()
-        let errorReader = Thread { errors.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
-        errorReader.start()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+    /// Runs the Python source `code` (`python -c code arguments…`) with `input` on stdin and
+    /// returns its stdout.
+    @discardableResult
+    public static func run(code: String, arguments: [String] = [], input: Data = Data()) throws -> Data {
+        try runBlocking(arguments: ["-c", code] + arguments, input: input, name: "python -c")
+    }
+
+    /// Runs `code` with `input` encoded as JSON on stdin and decodes its stdout as `Output`.
+    public static func run<Input: Encodable, Output: Decodable>(
+        code: String, json input: Input, as: Output.Type
+    ) throws -> Output {
+        try JSONDecoder().decode(Output.self, from: run(code: code, input: JSONEncoder().encode(input)))
+    }
+
+    private static func runBlocking(arguments: [String], input: Data = Data(), name: String) throws -> Data {
+        try requireInterpreter()
+        let result = try ChildProcess.runBlocking(
+            python, arguments: arguments, input: input, environment: environment)
+        return try check(result, name: name)
+    }
+
+    private static func requireInterpreter() throws {
+        guard isAvailable else {
             throw Failure(
-                description: "\(script) exited with \(process.terminationStatus): "
-                    + String(decoding: errors.waitForData(), as: UTF8.self))
+                description: unavailableReason
+                    + (isRequired ? " (CI=true: Scripts/test should have made it)" : ""))
         }
-        return output
-    }
-}
-
-/// The stderr of a child, filled by a reader thread.
-private final class ErrorOutput: Sendable {
-    private let data = Mutex<Data?>(nil)
-
-    func set(_ value: Data) {
-        data.withLock { $0 = value }
     }
 
-    /// The output once the reader has finished (it ends when the child closes stderr).
-    func waitForData() -> Data {
-        for _ in 0..<500 {
-            if let value = data.withLock({ $0 }) { return value }
-            Thread.sleep(forTimeInterval: 0.01)
+    private static func check(_ result: ChildProcess.Result, name: String) throws -> Data {
+        guard result.status == 0 else {
+            throw Failure(
+                description: "\(name) exited with \(result.status): "
+                    + String(decoding: result.standardError.suffix(2000), as: UTF8.self))
         }
-        return Data("<stderr not available>".utf8)
+        return result.standardOutput
     }
 }

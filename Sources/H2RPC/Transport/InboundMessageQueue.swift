@@ -125,6 +125,9 @@ final class InboundMessageQueue: Sendable {
     /// Bytes of complete messages not yet read.
     var queuedBytes: Int { state.withLock { $0.queuedBytes } }
 
+    /// Whether a reader is suspended in `next()` (tests wait for this fact before acting).
+    var hasWaitingReader: Bool { state.withLock { $0.waiter != nil } }
+
     /// What a reader gets without waiting.
     private enum Immediate {
         case message([UInt8], credit: Int, released: Int)

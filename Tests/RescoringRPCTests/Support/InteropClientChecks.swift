@@ -10,6 +10,8 @@ struct InteropClientChecks {
     let client: RPCClient
     let serverName: String
     let runID: String
+    /// The server's handler events, to wait for a slow call to reach its handler.
+    let events: any InteropServerEvents
 
     var rescorer: RescorerClient { RescorerClient(client) }
     var aggregator: MetricsAggregatorClient { MetricsAggregatorClient(client) }
@@ -193,11 +195,15 @@ struct InteropClientChecks {
     /// Cancels a slow unary call by cancelling the task that awaits it.
     func cancelUnary() async throws {
         let rescorer = self.rescorer
+        let started = events.count(of: "started RescoreOne")
         let call = Task {
             try await rescorer.rescoreOne(
                 Self.request(adapter: "slow"), options: .init(timeout: .seconds(20)))
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // Cancel once the handler runs, so the cancel must travel to the server as RST_STREAM.
+        let reached = await events.waitForEvent(
+            "started RescoreOne", count: started + 1, timeout: .seconds(20))
+        #expect(reached, "the slow call never reached the \(serverName) handler")
         call.cancel()
         let outcome = await call.result
         switch outcome {

@@ -1,27 +1,42 @@
 import H2RPC
 import RescoringMessages
 import RescoringRPC
+import SecondPassTestSupport
 import Synchronization
 
-/// Counts handlers that saw their call cancelled, so tests can check cancellation reached the
-/// server and not only the client.
-final class CancellationLog: Sendable {
-    private let methods = Mutex<[String]>([])
+/// What a test server's handlers report (`started RescoreOne`, `cancelled WatchReport`), so tests
+/// can wait for the fact instead of for time.
+protocol InteropServerEvents: Sendable {
+    /// How many times the server reported `event`.
+    func count(of event: String) -> Int
+    /// Waits until the server reported `event` at least `count` times.
+    func waitForEvent(_ event: String, count: Int, timeout: Duration) async -> Bool
+}
 
-    func record(_ method: String) {
-        methods.withLock { $0.append(method) }
+/// Records the Swift test server's handler events, so tests can check cancellation reached the
+/// server and not only the client.
+final class CancellationLog: Sendable, InteropServerEvents {
+    private let log = EventLog()
+
+    /// A slow handler started and now waits to be cancelled.
+    func recordStart(_ method: String) { log.append("started " + method) }
+
+    func record(_ method: String) { log.append("cancelled " + method) }
+
+    /// The methods whose handler saw a cancel, in order.
+    var cancelled: [String] {
+        log.entries.filter { $0.hasPrefix("cancelled ") }.map { String($0.dropFirst(10)) }
     }
 
-    var cancelled: [String] { methods.withLock { $0 } }
+    func count(of event: String) -> Int { log.count(of: event) }
 
-    /// Waits (generously, polling) until `method` was cancelled at least `count` times.
+    func waitForEvent(_ event: String, count: Int = 1, timeout: Duration = .seconds(60)) async -> Bool {
+        await log.wait(for: event, count: count, timeout: timeout)
+    }
+
+    /// Waits until `method` was cancelled at least `count` times.
     func waitFor(_ method: String, count: Int = 1, timeout: Duration = .seconds(60)) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if cancelled.filter({ $0 == method }).count >= count { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return false
+        await waitForEvent("cancelled " + method, count: count, timeout: timeout)
     }
 }
 
@@ -37,7 +52,9 @@ enum InteropSemantics {
         case "missing": throw RPCError(code: .notFound, message: "adapter 'missing' is not loaded")
         case "invalid": throw RPCError(code: .invalidArgument, message: "invalid request")
         case "slow":
+            cancellations.recordStart(method)
             do {
+                // Waits to be cancelled (or for the call's deadline); 30 s only bounds a broken test.
                 try await Task.sleep(for: .seconds(30))
             } catch {
                 cancellations.record(method)

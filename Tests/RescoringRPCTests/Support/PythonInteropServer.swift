@@ -5,34 +5,36 @@ import Synchronization
 /// The grpcio interop server (`Tests/Interop/interop_server.py`) as a child process of a test.
 ///
 /// Started with `with(_:)`, which always stops it: it closes the child's stdin (the server's
-/// signal to stop), waits, and escalates to SIGTERM and SIGKILL if it lingers.
-final class PythonInteropServer: Sendable {
+/// signal to stop), waits for it to exit, and escalates to SIGTERM and SIGKILL if it lingers.
+/// Every wait is for a fact (a line printed, the process ending), with a generous timeout as a
+/// safety net.
+final class PythonInteropServer: Sendable, InteropServerEvents {
     /// Lines the server printed, in order, filled by a reader thread.
-    private let lines = Mutex<[String]>([])
-    private let finished = Mutex(false)
+    private let output: EventLog
+    /// Gets the entry "exited" when the child ends.
+    private let lifecycle: EventLog
     let port: Int
     private let process: Process
     private let stdin: FileHandle
 
-    private init(process: Process, stdin: FileHandle, port: Int) {
+    private init(process: Process, stdin: FileHandle, port: Int, output: EventLog, lifecycle: EventLog) {
         self.process = process
         self.stdin = stdin
         self.port = port
+        self.output = output
+        self.lifecycle = lifecycle
     }
 
     /// The `EVENT …` lines so far, without the prefix.
     var events: [String] {
-        lines.withLock { $0.filter { $0.hasPrefix("EVENT ") }.map { String($0.dropFirst(6)) } }
+        output.entries.filter { $0.hasPrefix("EVENT ") }.map { String($0.dropFirst(6)) }
     }
 
-    /// Waits (polling, generously) until the server reported `event` at least `count` times.
+    func count(of event: String) -> Int { output.count(of: "EVENT " + event) }
+
+    /// Waits until the server reported `event` at least `count` times.
     func waitForEvent(_ event: String, count: Int = 1, timeout: Duration = .seconds(60)) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if events.filter({ $0 == event }).count >= count { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return false
+        await output.wait(for: "EVENT " + event, count: count, timeout: timeout)
     }
 
     static func with<Result>(_ body: (PythonInteropServer) async throws -> Result) async throws -> Result {
@@ -47,15 +49,21 @@ final class PythonInteropServer: Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = FileHandle.standardError
+        let lifecycle = EventLog()
+        process.terminationHandler = { _ in lifecycle.append("exited") }
         try process.run()
-        let reader = LineReader(handle: stdout.fileHandleForReading)
-        let started = await reader.firstLine(startingWith: "PORT ", timeout: .seconds(60))
-        guard let started, let port = Int(started.dropFirst(5)) else {
-            terminate(process)
+        let output = EventLog()
+        readLines(from: stdout.fileHandleForReading, into: output)
+        let printedPort = await output.wait(timeout: .seconds(60)) { $0.contains { $0.hasPrefix("PORT ") } }
+        guard printedPort, let line = output.entries.first(where: { $0.hasPrefix("PORT ") }),
+            let port = Int(line.dropFirst(5))
+        else {
+            await terminate(process, lifecycle: lifecycle)
             throw PythonPeer.Failure(description: "interop_server.py did not print its port")
         }
-        let server = PythonInteropServer(process: process, stdin: stdin.fileHandleForWriting, port: port)
-        reader.forwardLines { line in server.lines.withLock { $0.append(line) } }
+        let server = PythonInteropServer(
+            process: process, stdin: stdin.fileHandleForWriting, port: port, output: output,
+            lifecycle: lifecycle)
         do {
             let result = try await body(server)
             await server.stop()
@@ -68,81 +76,35 @@ final class PythonInteropServer: Sendable {
 
     private func stop() async {
         try? stdin.close()
-        let process = self.process
-        let exited = await Self.waitForExit(process, timeout: .seconds(10))
-        if !exited { Self.terminate(process) }
-    }
-
-    private static func waitForExit(_ process: Process, timeout: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
+        if await !lifecycle.wait(for: "exited", timeout: .seconds(10)) {
+            await Self.terminate(process, lifecycle: lifecycle)
         }
-        return !process.isRunning
     }
 
-    private static func terminate(_ process: Process) {
+    private static func terminate(_ process: Process, lifecycle: EventLog) async {
         guard process.isRunning else { return }
         process.terminate()
-        for _ in 0..<200 where process.isRunning { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
-}
-
-/// Reads a child's stdout line by line on a dedicated thread.
-private final class LineReader: Sendable {
-    private struct State {
-        var lines: [String] = []
-        var consumer: (@Sendable (String) -> Void)?
-        var ended = false
+        if await !lifecycle.wait(for: "exited", timeout: .seconds(2)) {
+            kill(process.processIdentifier, SIGKILL)
+            _ = await lifecycle.wait(for: "exited", timeout: .seconds(10))
+        }
     }
 
-    private let state = Mutex(State())
-
-    init(handle: FileHandle) {
-        let thread = Thread { [self] in
+    /// Reads a child's stdout line by line on a dedicated thread into `log`, ending it at EOF.
+    private static func readLines(from handle: FileHandle, into log: EventLog) {
+        let thread = Thread {
             var buffer = Data()
             while true {
                 let chunk = handle.availableData
                 if chunk.isEmpty { break }
                 buffer.append(chunk)
                 while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                    let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                    log.append(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
                     buffer.removeSubrange(buffer.startIndex...newline)
-                    let consumer = self.state.withLock { state -> (@Sendable (String) -> Void)? in
-                        if state.consumer == nil { state.lines.append(line) }
-                        return state.consumer
-                    }
-                    consumer?(line)
                 }
             }
-            self.state.withLock { $0.ended = true }
+            log.end()
         }
         thread.start()
-    }
-
-    /// Waits for the first line with `prefix`; `nil` on timeout or end of output.
-    func firstLine(startingWith prefix: String, timeout: Duration) async -> String? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let (line, ended) = state.withLock { ($0.lines.first { $0.hasPrefix(prefix) }, $0.ended) }
-            if let line { return line }
-            if ended { return nil }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return nil
-    }
-
-    /// From now on, hands every line (buffered ones first) to `consumer`.
-    func forwardLines(_ consumer: @escaping @Sendable (String) -> Void) {
-        let buffered = state.withLock { state in
-            defer {
-                state.lines = []
-                state.consumer = consumer
-            }
-            return state.lines
-        }
-        for line in buffered { consumer(line) }
     }
 }
