@@ -84,6 +84,15 @@ let package = Package(
             ]),
 
         .executableTarget(name: "lm-bench", dependencies: ["NeuralLM"]),
+        /// Starts lora-rescorer and measures what abusive clients cost it (Scripts/bench-abuse).
+        .executableTarget(
+            name: "abuse-bench",
+            dependencies: [
+                "H2RPC", "RescoringRPC", "RescoringMessages",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/AbuseBench"),
         .executableTarget(
             name: "rpc-bench",
             dependencies: [
