@@ -51,8 +51,8 @@ struct AbuseBenchCommand: AsyncParsableCommand {
     @Option(help: "Concurrent reset loops.")
     var resetWorkers = 4
 
-    @Option(help: "Longest wait, after a phase, for the server to go idle before the next one.")
-    var settleSeconds = 60.0
+    @Option(help: "Longest wait, after a phase, for the server to go idle (its CPU counts to the phase).")
+    var settleSeconds = 30.0
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
@@ -77,28 +77,21 @@ struct AbuseBenchCommand: AsyncParsableCommand {
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent(
                 "lora-rescorer")
-        let process = try ServerProcess(
-            executable: executable,
-            arguments: [
-                "serve", "--model", model, "--adapter", adapter, "--port", "0", "--log-level", "error",
-                "--replica-id", "abuse-bench",
-            ])
+        let arguments = [
+            "serve", "--model", model, "--adapter", adapter, "--port", "0", "--log-level", "error",
+            "--replica-id", "abuse-bench", "--shutdown-grace-seconds", "10",
+        ]
         let settings = ClientSettings(
-            port: process.port, workload: workload, goodClients: goodClients,
+            port: 0, workload: workload, goodClients: goodClients,
             healthInterval: .milliseconds(healthIntervalMs), oversizedHypotheses: oversizedHypotheses,
             halfSentStreams: halfSentStreams, resetWorkers: resetWorkers)
         let phases = Phases(
-            settings: settings, stats: ProcessStats(pid: process.pid),
-            duration: .milliseconds(Int(seconds * 1000)),
-            settleLimit: .milliseconds(Int(settleSeconds * 1000)))
-        let report: Report
-        do {
-            report = try await phases.measure(runs: runs, log: !json)
-        } catch {
-            _ = process.stop()
-            throw error
+            settings: settings, duration: .milliseconds(Int(seconds * 1000)),
+            settleLimit: .milliseconds(Int(settleSeconds * 1000))
+        ) {
+            try ServerProcess(executable: executable, arguments: arguments)
         }
-        let status = process.stop()
-        print(json ? report.json(serverExitStatus: status) : report.text(serverExitStatus: status))
+        let report = try await phases.measure(runs: runs, log: !json)
+        print(json ? report.json() : report.text())
     }
 }

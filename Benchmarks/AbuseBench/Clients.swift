@@ -50,11 +50,12 @@ enum Clients {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 
-    /// Runs the well-behaved client (RescoreOne loops) and the health prober until `end`.
-    static func wellBehaved(_ settings: ClientSettings, until end: ContinuousClock.Instant) async
-        -> WellBehavedFigures
-    {
-        let figures = Shared(WellBehavedFigures())
+    /// Runs the well-behaved client (RescoreOne loops) and the health prober until `end`,
+    /// counting into `figures` as it goes (so a phase can read them even if a call is stuck).
+    static func wellBehaved(
+        _ settings: ClientSettings, until end: ContinuousClock.Instant,
+        into figures: Shared<WellBehavedFigures>
+    ) async {
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<settings.goodClients {
                 group.addTask {
@@ -66,8 +67,10 @@ enum Clients {
                             let request = settings.workload.request(index)
                             index += settings.goodClients
                             do {
+                                // A call still running a second after the phase is no use to it.
                                 _ = try await rescorer.rescoreOne(
-                                    request, options: CallOptions(timeout: .seconds(30)))
+                                    request,
+                                    options: CallOptions(timeout: end - ContinuousClock.now + .seconds(1)))
                                 if ContinuousClock.now <= end { figures.withLock { $0.calls += 1 } }
                             } catch {
                                 figures.withLock { $0.failures += 1 }
@@ -86,12 +89,12 @@ enum Clients {
                         let ok =
                             (try? await health.check(options: CallOptions(timeout: .seconds(1)))) == .serving
                         let latency = seconds(ContinuousClock.now - started) * 1000
+                        // Failed checks count at the time they took (up to the 1 s timeout), so
+                        // p99 cannot look good while checks fail.
                         figures.withLock {
                             $0.healthChecks += 1
-                            if ok {
-                                $0.healthSuccesses += 1
-                                $0.healthLatenciesMs.append(latency)
-                            }
+                            $0.healthLatenciesMs.append(latency)
+                            if ok { $0.healthSuccesses += 1 }
                         }
                         // Pace the probes: a checker polls at a fixed rate, it does not flood.
                         next += settings.healthInterval
@@ -100,18 +103,16 @@ enum Clients {
                 }
             }
         }
-        return figures.withLock { $0 }
     }
 
-    /// Runs one abusive client until `end` (none for the baseline); returns how many abusive
-    /// calls (or streams) it made.
-    static func abuse(_ kind: Abuse?, _ settings: ClientSettings, until end: ContinuousClock.Instant) async
-        -> Int
-    {
-        let count = Shared(0)
+    /// Runs one abusive client until `end` (none for the baseline), counting the abusive calls
+    /// (or streams) it makes into `count`.
+    static func abuse(
+        _ kind: Abuse?, _ settings: ClientSettings, until end: ContinuousClock.Instant, count: Shared<Int>
+    ) async {
         switch kind {
         case nil:
-            return 0
+            return
         case .reset:
             await withTaskGroup(of: Void.self) { group in
                 for worker in 0..<settings.resetWorkers {
@@ -127,7 +128,10 @@ enum Clients {
                                     index += settings.resetWorkers
                                     count.withLock { $0 += 1 }
                                     // Returning from the body right after the write resets the call.
-                                    try await rescorer.rescore { writer, _ in try await writer.write(request)
+                                    let options = CallOptions(
+                                        timeout: max(.milliseconds(1), end - ContinuousClock.now))
+                                    try await rescorer.rescore(options: options) { writer, _ in
+                                        try await writer.write(request)
                                     }
                                 }
                             }
@@ -178,7 +182,6 @@ enum Clients {
             if end > ContinuousClock.now { try? await Task.sleep(until: end) }
             for connection in connections { connection.close() }
         }
-        return count.withLock { $0 }
     }
 }
 
@@ -194,6 +197,35 @@ extension Clients {
             return hypothesis
         }
         return request
+    }
+}
+
+/// Runs `body` in a task of its own and waits for it until `limit`; past that, cancels it and
+/// stops waiting (the task is abandoned), so a stuck call cannot stall the benchmark.
+///
+/// - Returns: true when `body` finished in time.
+func finishes(by limit: ContinuousClock.Instant, _ body: @escaping @Sendable () async -> Void) async -> Bool {
+    let resumed = Shared(false)
+    return await withCheckedContinuation { continuation in
+        let work = Task {
+            await body()
+            if resumed.withLock({ flag in
+                defer { flag = true }
+                return !flag
+            }) {
+                continuation.resume(returning: true)
+            }
+        }
+        Task {
+            try? await Task.sleep(until: limit)
+            if resumed.withLock({ flag in
+                defer { flag = true }
+                return !flag
+            }) {
+                work.cancel()
+                continuation.resume(returning: false)
+            }
+        }
     }
 }
 

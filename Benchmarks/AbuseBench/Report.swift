@@ -29,7 +29,8 @@ struct Report {
                 serverCPUSeconds: median(\.serverCPUSeconds),
                 cpuSecondsPerAbusiveCall: perCall.isEmpty ? nil : perCall[perCall.count / 2],
                 peakRSSMiB: median(\.peakRSSMiB), rssAfterMiB: median(\.rssAfterMiB),
-                settleSeconds: median(\.settleSeconds), settled: group.allSatisfy(\.settled))
+                settleSeconds: median(\.settleSeconds), settled: group.allSatisfy(\.settled),
+                drainedAfterSIGTERM: group.allSatisfy(\.drainedAfterSIGTERM))
         }
     }
 
@@ -54,9 +55,10 @@ struct Report {
             format: " server CPU %.2f s, peak RSS %.1f MiB, RSS after %.1f MiB, busy %.1f s after",
             figures.serverCPUSeconds, figures.peakRSSMiB, figures.rssAfterMiB, figures.settleSeconds)
         return text + (figures.settled ? "" : " (never idle)")
+            + (figures.drainedAfterSIGTERM ? "" : "; did not drain after SIGTERM (killed)")
     }
 
-    func text(serverExitStatus: Int32) -> String {
+    func text() -> String {
         let medians = self.medians
         guard let baseline = medians.first else { return "no phases ran" }
         var lines = [
@@ -76,15 +78,13 @@ struct Report {
                     + String(format: "(%.1f%%)", fraction * 100) + "; health p99 < 100 ms: \(health) "
                     + String(format: "(%.1f ms)", figures.healthP99Ms))
         }
-        lines.append("server exit status after SIGTERM: \(serverExitStatus)")
         return lines.joined(separator: "\n")
     }
 
-    func json(serverExitStatus: Int32) -> String {
+    func json() -> String {
         struct Output: Encodable {
             var seconds: Double
             var peakIsPerPhase: Bool
-            var serverExitStatus: Int32
             var medians: [PhaseFigures]
             var runs: [PhaseFigures]
         }
@@ -93,7 +93,7 @@ struct Report {
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let output = Output(
-            seconds: seconds, peakIsPerPhase: peakIsPerPhase, serverExitStatus: serverExitStatus,
+            seconds: seconds, peakIsPerPhase: peakIsPerPhase,
             medians: medians,
             runs: runs)
         return (try? String(decoding: encoder.encode(output), as: UTF8.self)) ?? "{}"

@@ -7,6 +7,9 @@ final class ServerProcess: Sendable {
     /// and `waitUntilExit`, which Foundation makes safe from any thread.
     private struct Child: @unchecked Sendable { let process: Process }
 
+    /// Signalled by the termination handler, so `stop` can wait for the exit with a limit.
+    private let exited: DispatchSemaphore
+
     private let child: Child
     let port: Int
     var pid: Int32 { child.process.processIdentifier }
@@ -19,6 +22,9 @@ final class ServerProcess: Sendable {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.standardError
+        let exited = DispatchSemaphore(value: 0)
+        self.exited = exited
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
         child = Child(process: process)
         // Blocking reads on this thread are fine: nothing else runs until the server is up.
@@ -40,10 +46,17 @@ final class ServerProcess: Sendable {
         port = found ?? 0
     }
 
-    /// SIGTERM, then wait for the drain; returns the exit status.
-    func stop() -> Int32 {
-        if child.process.isRunning { child.process.terminate() }
-        child.process.waitUntilExit()
-        return child.process.terminationStatus
+    /// SIGTERM, then wait for the drain (at most `grace` plus 5 s, then SIGKILL); returns the
+    /// exit status, or nil when the server had to be killed.
+    func stop(grace: Duration = .seconds(10)) -> Int32? {
+        let process = child.process
+        if process.isRunning { process.terminate() }
+        let seconds = Double(grace.components.seconds) + 5
+        guard exited.wait(timeout: .now() + seconds) == .success else {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return nil
+        }
+        return process.terminationStatus
     }
 }
