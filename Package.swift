@@ -9,7 +9,8 @@ let package = Package(
     name: "SecondPass",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "secondpass", targets: ["secondpass"])
+        .executable(name: "secondpass", targets: ["secondpass"]),
+        .executable(name: "lora-rescorer", targets: ["lora-rescorer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -59,7 +60,11 @@ let package = Package(
         // MARK: Services (the edge where the transport meets the domain)
         .target(
             name: "RescorerServer",
-            dependencies: ["Rescoring", "NBest", "H2RPC", "RescoringMessages", "RescoringRPC"]),
+            dependencies: [
+                "Rescoring", "NBest", "NeuralLM", "Adaptation", "H2RPC", "RescoringMessages", "RescoringRPC",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
 
         // MARK: Executables
         .executableTarget(
@@ -71,7 +76,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        /// One rescorer replica: the Rescorer and health services until SIGTERM, plus a health probe.
+        .executableTarget(
+            name: "lora-rescorer",
+            dependencies: [
+                "RescorerServer", "Rescoring", "H2RPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         .executableTarget(name: "lm-bench", dependencies: ["NeuralLM"]),
+        /// Starts lora-rescorer and measures what abusive clients cost it (Scripts/bench-abuse).
+        .executableTarget(
+            name: "abuse-bench",
+            dependencies: [
+                "H2RPC", "RescoringRPC", "RescoringMessages",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/AbuseBench"),
         .executableTarget(
             name: "rpc-bench",
             dependencies: [
@@ -123,6 +146,13 @@ let package = Package(
             dependencies: [
                 "Rescoring", "RescorerServer", "RescoringRPC", "RescoringMessages", "H2RPC", "NeuralLM",
                 "NBest",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "RescorerServiceTests",
+            dependencies: [
+                "SecondPassTestSupport", "lora-rescorer", "RescorerServer", "Rescoring", "RescoringRPC",
+                "RescoringMessages", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "DataTests", dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM"]),

@@ -117,35 +117,23 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// The adapters to serve: the flags, or every folder under Models/adapters/.
-    private func adapterDirectories() throws -> [(name: String, directory: URL)] {
+    private func adapterSources() throws -> [AdapterSource] {
         if !adapters.isEmpty {
-            return try adapters.map { spec in
-                let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                    throw ValidationError("--adapter takes NAME=DIRECTORY, not '\(spec)'")
-                }
-                return (parts[0], URL(fileURLWithPath: parts[1]))
-            }
+            return try adapters.map { spec throws(RescorerModelError) in try AdapterSource(parsing: spec) }
         }
         let root = URL(fileURLWithPath: "Models/adapters")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
-        return names.sorted().map { ($0, root.appendingPathComponent($0)) }.filter {
-            FileManager.default.fileExists(
-                atPath: $0.directory.appendingPathComponent("adapter_config.json").path)
-        }
+        return names.sorted().map { AdapterSource(name: $0, directory: root.appendingPathComponent($0)) }
+            .filter {
+                FileManager.default.fileExists(
+                    atPath: $0.directory.appendingPathComponent("adapter_config.json").path)
+            }
     }
 
+    /// The served engine, loaded by the rescorer library (errors name the missing or bad file).
     private func loadEngine() throws -> RescoringEngine {
-        let directory = URL(fileURLWithPath: model)
-        var gpt2 = try GPT2Model(huggingFaceDirectory: directory)
-        for adapter in try adapterDirectories() {
-            try PEFTAdapterFiles.loadServing(named: adapter.name, from: adapter.directory, into: &gpt2)
-        }
-        let tokenizer = try TokenizerFile.read(from: directory.appendingPathComponent("tokenizer.json"))
-        let parameters = gpt2.parameterCount
-        return RescoringEngine(
-            model: gpt2, tokenizer: tokenizer,
-            modelID: "\(directory.lastPathComponent) (gpt2, \(parameters) parameters)",
+        try RescoringEngine.load(
+            modelDirectory: URL(fileURLWithPath: model), adapters: adapterSources(),
             defaultFusion: ScoreFusion(
                 firstPassWeight: 1, lmWeight: fusionLMWeight, lengthBonus: fusionLengthBonus))
     }
