@@ -104,4 +104,21 @@ import Testing
         #expect(events.all == ["companion started", "companion stopped"])
         await #expect(throws: RPCError.self) { try await server.listeningAddress() }
     }
+
+    /// Ends on its own after recording that it ran.
+    struct OneShot: Service {
+        let events: Events
+
+        func run() async throws { events.append("one-shot ran") }
+    }
+
+    @Test func serverlessProcessesEndWhenAServiceEndsAndStopTheOthers() async throws {
+        let events = Events()
+        try await ServerProcess.run(
+            services: [Companion(events: events), OneShot(events: events)], logger: TestSupport.logger)
+        let seen = events.all
+        #expect(seen.contains("one-shot ran"))
+        // The companion was shut down gracefully (or never got to start) rather than left running.
+        if seen.contains("companion started") { #expect(seen.last == "companion stopped", "\(seen)") }
+    }
 }

@@ -25,10 +25,7 @@ public enum ServerProcess {
         logger: Logger,
         onListening: (RPCServer.Address) async throws -> Void
     ) async throws {
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: ([server] + companions).map { .init(service: $0) },
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = signalledGroup([server] + companions, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             do {
@@ -41,5 +38,26 @@ public enum ServerProcess {
             }
             try await tasks.waitForAll()
         }
+    }
+
+    /// Runs `services` until SIGTERM or SIGINT, or until one of them returns (its work is done);
+    /// either way the others then shut down gracefully, in reverse order. For processes that
+    /// serve no RPCs, e.g. a client that streams a run and then ends.
+    ///
+    /// - Throws: what the first failing service throws.
+    public static func run(services: [any Service], logger: Logger) async throws {
+        try await signalledGroup(services, logger: logger, whenOneReturns: .gracefullyShutdownGroup).run()
+    }
+
+    /// A group with SIGTERM/SIGINT as graceful-shutdown signals. A server never returns before
+    /// shutdown, so for it a return stays what ServiceGroup makes it by default: an error.
+    private static func signalledGroup(
+        _ services: [any Service], logger: Logger,
+        whenOneReturns: ServiceGroupConfiguration.ServiceConfiguration.TerminationBehavior = .cancelGroup
+    ) -> ServiceGroup {
+        ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { .init(service: $0, successTerminationBehavior: whenOneReturns) },
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     }
 }
