@@ -47,9 +47,9 @@ public struct RescorerReplica: Sendable {
     /// - Throws: `RPCError` (`UNAVAILABLE`) when the address cannot be bound.
     public func run(logger: Logger, onListening: @Sendable (RPCServer.Address) -> Void) async throws {
         var router = RPCRouter()
-        router.register(health)
         // lead: wire RescorerConfiguration flags here (max hypotheses/tokens, compute threads, queue size).
         router.register(LanguageModelRescorer(engine: engine, replicaID: configuration.replicaID))
+        router.registerHealthAndReflection(health)
 
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.host = configuration.host
@@ -58,25 +58,10 @@ public struct RescorerReplica: Sendable {
         serverConfiguration.shutdownGracePeriod = configuration.shutdownGracePeriod
         let server = RPCServer(router: router, configuration: serverConfiguration, logger: logger)
 
-        // Services shut down in reverse order: the health drain runs before the server's GOAWAY.
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: server),
-                    .init(service: HealthDrain(health: health, logger: logger)),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            do {
-                onListening(try await server.listeningAddress())
-            } catch {
-                // Binding failed: the group ends with the same error; report that one.
-                try await tasks.waitForAll()
-                throw error
-            }
-            try await tasks.waitForAll()
-        }
+        // Companions shut down before the server: the health drain runs before its GOAWAY.
+        try await ServerProcess.run(
+            server: server, companions: [HealthDrain(health: health, logger: logger)], logger: logger,
+            onListening: onListening)
     }
 }
 

@@ -1,7 +1,6 @@
 import ArgumentParser
 import H2RPC
 import Logging
-import ServiceLifecycle
 
 #if canImport(Glibc)
     import Glibc
@@ -59,15 +58,9 @@ struct Serve: AsyncParsableCommand {
         configuration.port = port
         if handlersOnEventLoop { configuration.handlerExecution = .connectionEventLoop }
         let server = RPCServer(router: BenchMethods.router(), configuration: configuration, logger: logger)
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            let address = try await server.listeningAddress()
+        try await ServerProcess.run(server: server, logger: logger) { address in
             print("PORT \(address.port)")
             fflush(nil)  // stdout is block-buffered when piped; the bench script waits for this line
-            try await tasks.waitForAll()
         }
     }
 }

@@ -77,28 +77,19 @@ struct DemoCommand: AsyncParsableCommand {
         let firstPass = try NBestSimulator(
             model: confusion, parameters: simulator.parameters, seed: simulator.seed)
 
-        var router = RPCRouter()
-        router.register(HealthService())
-        router.register(LanguageModelRescorer(engine: engine, replicaID: "demo-0"))
-        let server = RPCServer(router: router, logger: logger)
-
-        let outcomes = try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let address = try await server.listeningAddress()
-            print("rescorer listening on \(address); streaming \(references.count) utterances")
-            do {
-                let outcomes = try await withRPCClient(host: address.host, port: address.port, logger: logger)
-                {
-                    try await streamUtterances(
-                        references, systems: systems, firstPass: firstPass, client: RescorerClient($0))
-                }
-                server.beginGracefulShutdown(gracePeriod: .seconds(5))
-                try await group.waitForAll()
-                return outcomes
-            } catch {
-                server.beginGracefulShutdown(gracePeriod: .zero)
-                try? await group.waitForAll()
-                throw error
+        let services = StandardServices.adding(
+            health: HealthService(), to: [LanguageModelRescorer(engine: engine, replicaID: "demo-0")])
+        var serverConfiguration = ServerConfiguration()
+        serverConfiguration.shutdownGracePeriod = .seconds(5)
+        let outcomes = try await withRPCServer(
+            configuration: serverConfiguration, services: services, logger: logger
+        ) { server in
+            print("rescorer listening on \(server.address); streaming \(references.count) utterances")
+            return try await withRPCClient(
+                host: server.address.host, port: server.address.port, logger: logger
+            ) {
+                try await streamUtterances(
+                    references, systems: systems, firstPass: firstPass, client: RescorerClient($0))
             }
         }
         try report(outcomes, systems: systems)

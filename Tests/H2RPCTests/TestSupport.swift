@@ -53,20 +53,8 @@ enum TestSupport {
         configuration: ServerConfiguration = ServerConfiguration(),
         _ body: (RPCServer, Int) async throws -> Result
     ) async throws -> Result {
-        let server = RPCServer(router: router, configuration: configuration, logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port
-            do {
-                let result = try await body(server, port)
-                server.beginGracefulShutdown(gracePeriod: .seconds(5))
-                try await group.waitForAll()
-                return result
-            } catch {
-                server.beginGracefulShutdown(gracePeriod: .zero)
-                try? await group.waitForAll()
-                throw error
-            }
+        try await withRPCServer(configuration: configuration, router: router, logger: logger) { running in
+            try await body(running.server, running.address.port)
         }
     }
 

@@ -8,14 +8,10 @@ struct HealthServiceTests {
     private static func withHealth<Result>(
         _ health: HealthService, _ body: (HealthClient) async throws -> Result
     ) async throws -> Result {
-        var router = RPCRouter()
-        router.register(health)
-        let server = RPCServer(router: router, logger: SwiftTestServer.logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port
-            defer { server.beginGracefulShutdown(gracePeriod: .zero) }
-            return try await SwiftTestServer.withClient(port: port) { try await body(HealthClient($0)) }
+        try await withRPCServer(services: [health], logger: SwiftTestServer.logger) { server in
+            try await SwiftTestServer.withClient(port: server.address.port) {
+                try await body(HealthClient($0))
+            }
         }
     }
 

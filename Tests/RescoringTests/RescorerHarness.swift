@@ -18,24 +18,16 @@ enum RescorerHarness {
         _ body: (RPCClient, LanguageModelRescorer) async throws -> Result
     ) async throws -> Result {
         let rescorer = LanguageModelRescorer(engine: engine, replicaID: "r0", configuration: configuration)
-        var router = RPCRouter()
-        router.register(rescorer)
-        router.register(HealthService(statuses: ["": .serving, RescorerMethods.serviceName: .serving]))
-        let server = RPCServer(router: router, logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port
-            do {
-                let result = try await withRPCClient(host: "127.0.0.1", port: port, logger: logger) {
-                    try await body($0, rescorer)
-                }
-                server.beginGracefulShutdown(gracePeriod: .seconds(2))
-                try await group.waitForAll()
-                return result
-            } catch {
-                server.beginGracefulShutdown(gracePeriod: .zero)
-                try? await group.waitForAll()
-                throw error
+        var serverConfiguration = ServerConfiguration()
+        serverConfiguration.shutdownGracePeriod = .seconds(2)
+        let services: [any RPCService] = [
+            rescorer, HealthService(statuses: ["": .serving, RescorerMethods.serviceName: .serving]),
+        ]
+        return try await withRPCServer(configuration: serverConfiguration, services: services, logger: logger)
+        {
+            server in
+            try await withRPCClient(host: "127.0.0.1", port: server.address.port, logger: logger) {
+                try await body($0, rescorer)
             }
         }
     }

@@ -2,7 +2,8 @@ import Foundation
 import SecondPassTestSupport
 import Synchronization
 
-/// The grpcio interop server (`Tests/Interop/interop_server.py`) as a child process of a test.
+/// A Python interop server (grpcio's `Tests/Interop/interop_server.py` or grpclib's
+/// `grpclib_server.py`) as a child process of a test.
 ///
 /// Started with `with(_:)`, which always stops it: it closes the child's stdin (the server's
 /// signal to stop), waits for it to exit, and escalates to SIGTERM and SIGKILL if it lingers.
@@ -37,12 +38,17 @@ final class PythonInteropServer: Sendable, InteropServerEvents {
         await output.wait(for: "EVENT " + event, count: count, timeout: timeout)
     }
 
-    static func with<Result>(_ body: (PythonInteropServer) async throws -> Result) async throws -> Result {
+    /// Runs `script` (a server of Tests/Interop: grpcio's `interop_server.py` or grpclib's
+    /// `grpclib_server.py`) named `name` for the duration of `body`.
+    static func with<Result>(
+        script: String = "interop_server.py", name: String = "python",
+        _ body: (PythonInteropServer) async throws -> Result
+    ) async throws -> Result {
         let process = Process()
         process.executableURL = PythonPeer.python
         process.arguments = [
-            PythonPeer.packageRoot.appendingPathComponent("Tests/Interop/interop_server.py").path,
-            "--proto-dir", PythonPeer.protoDirectory, "--name", "python",
+            PythonPeer.packageRoot.appendingPathComponent("Tests/Interop/\(script)").path,
+            "--proto-dir", PythonPeer.protoDirectory, "--name", name,
         ]
         let stdin = Pipe()
         let stdout = Pipe()
@@ -59,7 +65,7 @@ final class PythonInteropServer: Sendable, InteropServerEvents {
             let port = Int(line.dropFirst(5))
         else {
             await terminate(process, lifecycle: lifecycle)
-            throw PythonPeer.Failure(description: "interop_server.py did not print its port")
+            throw PythonPeer.Failure(description: "\(script) did not print its port")
         }
         let server = PythonInteropServer(
             process: process, stdin: stdin.fileHandleForWriting, port: port, output: output,

@@ -3,7 +3,7 @@ import Logging
 import RescoringMessages
 import RescoringRPC
 
-/// Runs the interop test services (Rescorer, MetricsAggregator, Health) on a free loopback port
+/// Runs the interop test services (Rescorer, MetricsAggregator, Health, reflection) on a free loopback port
 /// for the duration of `body`, then shuts the server down.
 enum SwiftTestServer {
     static let logger = Logger(label: "rescoring-rpc-tests") { _ in SwiftLogNoOpLogHandler() }
@@ -20,24 +20,17 @@ enum SwiftTestServer {
             "": .serving, RescorerMethods.serviceName: .serving,
             MetricsAggregatorMethods.serviceName: .serving,
         ])
-        var router = RPCRouter()
-        router.register(InteropRescorer(health: health, cancellations: cancellations))
-        router.register(InteropAggregator(cancellations: cancellations))
-        router.register(health)
-        let server = RPCServer(router: router, logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.listeningAddress().port
-            do {
-                let result = try await body(Running(port: port, health: health, cancellations: cancellations))
-                server.beginGracefulShutdown(gracePeriod: .seconds(2))
-                try await group.waitForAll()
-                return result
-            } catch {
-                server.beginGracefulShutdown(gracePeriod: .zero)
-                try? await group.waitForAll()
-                throw error
-            }
+        var configuration = ServerConfiguration()
+        configuration.shutdownGracePeriod = .seconds(2)
+        let services = StandardServices.adding(
+            health: health,
+            to: [
+                InteropRescorer(health: health, cancellations: cancellations),
+                InteropAggregator(cancellations: cancellations),
+            ])
+        return try await withRPCServer(configuration: configuration, services: services, logger: logger) {
+            server in
+            try await body(Running(port: server.address.port, health: health, cancellations: cancellations))
         }
     }
 
