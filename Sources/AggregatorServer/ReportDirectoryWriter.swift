@@ -1,0 +1,48 @@
+import Foundation
+import Logging
+import MetricsAggregation
+import ServiceLifecycle
+
+/// Keeps `<dir>/<run>.json`, `.md` and `.svg` current: rewritten at start and after each change.
+///
+/// Files are written to a temporary name and renamed, so a reader never sees half a report.
+/// Run IDs become file names with every character outside `[A-Za-z0-9._-]` replaced by `_`.
+struct ReportDirectoryWriter: Service {
+    let directory: String
+    let service: AggregatorService
+    let logger: Logger
+
+    func run() async throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let changes = service.store.changes(run: nil)
+        try await writeAll()
+        for await _ in changes.cancelOnGracefulShutdown() {
+            do {
+                try await writeAll()
+            } catch {
+                logger.error(
+                    "cannot write reports", metadata: ["directory": "\(directory)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func writeAll() async throws {
+        for run in try await service.store.runs() {
+            let report = try await service.report(run: run, cleanCondition: "clean")
+            for format in ReportFormat.allCases {
+                let name = Self.fileName(run) + "." + format.fileExtension
+                let final = URL(fileURLWithPath: directory).appendingPathComponent(name)
+                let temporary = URL(fileURLWithPath: directory).appendingPathComponent(".\(name).tmp")
+                try Data(try format.render([report]).utf8).write(to: temporary)
+                guard rename(temporary.path, final.path) == 0 else {
+                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final.path])
+                }
+            }
+        }
+    }
+
+    static func fileName(_ run: String) -> String {
+        String(
+            run.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+    }
+}
