@@ -62,12 +62,14 @@ public struct AggregatorServer: Sendable {
         serverConfiguration.shutdownGracePeriod = configuration.shutdownGracePeriod
         let server = RPCServer(router: router, configuration: serverConfiguration, logger: logger)
 
-        // Services shut down in reverse order: the drain runs before the server's GOAWAY.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
+        // Services shut down in reverse order: the drain first (health, watchers), then the
+        // server's GOAWAY and record streams, and the report writer last, after the final records.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let directory = configuration.reportDirectory {
             services.append(
                 .init(service: ReportDirectoryWriter(directory: directory, service: service, logger: logger)))
         }
+        services.append(.init(service: server))
         services.append(.init(service: AggregatorDrain(health: health, store: store, logger: logger)))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

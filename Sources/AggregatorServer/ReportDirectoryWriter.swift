@@ -3,7 +3,8 @@ import Logging
 import MetricsAggregation
 import ServiceLifecycle
 
-/// Keeps `<dir>/<run>.json`, `.md` and `.svg` current: rewritten at start and after each change.
+/// Keeps `<dir>/<run>.json`, `.md` and `.svg` current: rewritten at start, after each change,
+/// and once more on graceful shutdown (so the folder holds every record the server stored).
 ///
 /// Files are written to a temporary name and renamed, so a reader never sees half a report.
 /// Run IDs become file names with every character outside `[A-Za-z0-9._-]` replaced by `_`.
@@ -24,6 +25,10 @@ struct ReportDirectoryWriter: Service {
                     "cannot write reports", metadata: ["directory": "\(directory)", "error": "\(error)"])
             }
         }
+        // The drain may end the change stream before this service's turn to stop: wait for the
+        // turn (the server, listed after this service, has stopped by then), then write last.
+        try? await gracefulShutdown()
+        try await writeAll()
     }
 
     private func writeAll() async throws {
