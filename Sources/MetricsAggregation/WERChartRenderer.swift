@@ -10,6 +10,10 @@ public struct WERChartRenderer: Sendable {
     private static let palette = [
         "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf",
     ]
+    private static let title = "WER by condition and run: first pass vs second pass"
+    private static let legendSuffix = ": first pass (pale), second pass (solid)"
+    /// A generous average advance of a 12 px sans-serif character.
+    private static let characterWidth = 7.0
     private let barWidth = 16.0
     private let groupGap = 28.0
     private let plotHeight = 260.0
@@ -23,11 +27,16 @@ public struct WERChartRenderer: Sendable {
         let conditions = Self.conditionOrder(reports)
         let runs = reports.map(\.run)
         let barsPerGroup = Double(max(runs.count, 1) * 2)
-        let groupWidth = barsPerGroup * barWidth + groupGap
+        // Text widths are estimated (no font metrics here) so labels neither overlap nor clip.
+        let longestCondition = Double(conditions.map(\.count).max() ?? 0)
+        let groupWidth = max(barsPerGroup * barWidth + groupGap, longestCondition * Self.characterWidth + 16)
         let plotWidth = max(groupWidth * Double(max(conditions.count, 1)), 240)
         let legendRows = Double(runs.count)
         let bottom = 78.0 + 18.0 * legendRows
-        let width = left + plotWidth + right
+        let legendWidth =
+            32 + Double(runs.map { $0.count + Self.legendSuffix.count }.max() ?? 0) * Self.characterWidth
+        let width = max(
+            left + plotWidth + right, left + legendWidth + right, Double(Self.title.count) * 8.5 + 40)
         let height = top + plotHeight + bottom
         let (yMax, step) = Self.axis(
             max: reports.flatMap {
@@ -43,7 +52,7 @@ public struct WERChartRenderer: Sendable {
         svg.append(#"<rect width="100%" height="100%" fill="white"/>"#)
         svg.append(
             #"<text x="\#(f(width / 2))" y="24" text-anchor="middle" font-size="15">"#
-                + "WER by condition and run: first pass vs second pass</text>")
+                + "\(Self.title)</text>")
 
         // Y axis: gridlines, ticks and labels at each step.
         let baseline = top + plotHeight
@@ -73,7 +82,8 @@ public struct WERChartRenderer: Sendable {
 
         // Bars, one group per condition.
         for (groupIndex, condition) in conditions.enumerated() {
-            let groupLeft = left + groupGap / 2 + Double(groupIndex) * groupWidth
+            let groupLeft =
+                left + Double(groupIndex) * groupWidth + (groupWidth - barsPerGroup * barWidth) / 2
             for (runIndex, report) in reports.enumerated() {
                 let summary = report.conditions.first { $0.condition == condition }
                 let colour = Self.palette[runIndex % Self.palette.count]
@@ -106,7 +116,7 @@ public struct WERChartRenderer: Sendable {
                 #"<rect x="\#(f(left + 14))" y="\#(f(rowY - 10))" width="12" height="12" fill="\#(colour)"/>"#
             )
             svg.append(
-                #"<text x="\#(f(left + 32))" y="\#(f(rowY))">\#(Self.escape(run)): first pass (pale), second pass (solid)</text>"#
+                #"<text x="\#(f(left + 32))" y="\#(f(rowY))">\#(Self.escape(run))\#(Self.legendSuffix)</text>"#
             )
         }
         svg.append("</svg>")
