@@ -154,4 +154,54 @@ struct AggregatorProcessTests {
             }
         }
     }
+
+    @Test("SIGTERM ends open WatchReport streams with OK and the process exits 0")
+    func drainEndsWatchers() async throws {
+        try await Records.withFolder { folder in
+            let database = folder.appendingPathComponent("metrics.sqlite").path
+            let (server, port) = try await Self.start(database: database)
+            defer { server.stop() }
+            let reports = try await Self.withClient(port: port) { client in
+                try await client.watchReport(
+                    ReportRequest(runID: "w"), options: CallOptions(timeout: .seconds(120))
+                ) { stream in
+                    var iterator = stream.makeAsyncIterator()
+                    var reports = [try #require(try await iterator.next())]
+                    server.send(SIGTERM)
+                    // No record arrives, so the stream can only end (bounded as a safety net).
+                    for _ in 0..<10 {
+                        guard let report = try await iterator.next() else { break }
+                        reports.append(report)
+                    }
+                    return reports
+                }
+            }
+            #expect(reports.count == 1)
+            #expect(reports.first?.records == 0)
+            let exit = try await server.exit()
+            #expect(exit.reason == .exit)
+            #expect(exit.status == 0, "\(exit.stderr)")
+        }
+    }
+
+    @Test(
+        "a bad flag or an unopenable database is one error line and a non-zero exit",
+        arguments: [
+            (["serve", "--port", "70000"], Int32(64), "--port"),
+            (["serve", "--no-such-flag"], Int32(64), "no-such-flag"),
+            (["report", "--target", "127.0.0.1:1"], Int32(64), "--run"),
+            (
+                ["serve", "--port", "0", "--database", "/nonexistent-dir/m.sqlite"], Int32(1),
+                "/nonexistent-dir/m.sqlite"
+            ),
+            (["health", "--target", "nowhere"], Int32(1), "nowhere"),
+        ])
+    func badInvocations(arguments: [String], status: Int32, mention: String) async throws {
+        let result = try await SecondPassTestSupport.ChildProcess.run(try Self.binary, arguments: arguments)
+        #expect(result.status == status, "\(result.errorText)")
+        let lines = result.errorText.split(whereSeparator: \.isNewline)
+        #expect(lines.count == 1, "\(result.errorText)")
+        #expect(lines.first?.hasPrefix("metrics-aggregator: error: ") == true)
+        #expect(lines.first?.contains(mention) == true, "\(result.errorText)")
+    }
 }
