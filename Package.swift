@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 /// SecondPass: second-pass ASR rescoring with LoRA-adapted neural language models.
@@ -198,3 +198,9 @@ let package = Package(
             exclude: ["Fixtures"]),
     ]
 )
+
+// Our own targets treat every compiler warning as an error, so a warning is fixed where it
+// appears instead of accumulating (SwiftPM already silences warnings in dependencies).
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.treatAllWarnings(as: .error)]
+}

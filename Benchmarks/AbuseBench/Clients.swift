@@ -12,6 +12,8 @@ struct WellBehavedFigures: Sendable {
     var healthChecks = 0
     var healthSuccesses = 0
     var healthLatenciesMs: [Double] = []
+    /// Why the first failed health check failed, so a report says more than a rate.
+    var firstHealthFailure: String?
 
     var healthSuccessRate: Double { healthChecks == 0 ? 0 : Double(healthSuccesses) / Double(healthChecks) }
 
@@ -84,10 +86,16 @@ enum Clients {
                 try? await withRPCClient(host: "127.0.0.1", port: settings.port, logger: logger) { client in
                     let health = HealthClient(client)
                     var next = ContinuousClock.now
-                    while next < end {
+                    while ContinuousClock.now < end, !Task.isCancelled {
                         let started = ContinuousClock.now
-                        let ok =
-                            (try? await health.check(options: CallOptions(timeout: .seconds(1)))) == .serving
+                        var failure: String?
+                        do {
+                            let status = try await health.check(options: CallOptions(timeout: .seconds(1)))
+                            if status != .serving { failure = "status \(status)" }
+                        } catch {
+                            failure = "\(error)"
+                        }
+                        let ok = failure == nil
                         let latency = seconds(ContinuousClock.now - started) * 1000
                         // Failed checks count at the time they took (up to the 1 s timeout), so
                         // p99 cannot look good while checks fail.
@@ -95,9 +103,11 @@ enum Clients {
                             $0.healthChecks += 1
                             $0.healthLatenciesMs.append(latency)
                             if ok { $0.healthSuccesses += 1 }
+                            if $0.firstHealthFailure == nil { $0.firstHealthFailure = failure }
                         }
                         // Pace the probes: a checker polls at a fixed rate, it does not flood.
-                        next += settings.healthInterval
+                        // A slow check delays the next one instead of triggering a burst after it.
+                        next = max(next + settings.healthInterval, ContinuousClock.now)
                         if next > ContinuousClock.now { try? await Task.sleep(until: next) }
                     }
                 }

@@ -99,6 +99,9 @@ struct Phases {
             )
         }
         let figures = good.withLock { $0 }
+        if let failure = figures.firstHealthFailure {
+            progress("phase \(kind?.rawValue ?? "baseline"): first failed health check: \(failure)")
+        }
         let abusiveCalls = abusive.withLock { $0 }
         let (settleTime, settled) = try await settle(stats)
         let cpu = try stats.cpuSeconds() - cpuBefore
