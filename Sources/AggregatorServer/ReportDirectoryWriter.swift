@@ -3,8 +3,9 @@ import Logging
 import MetricsAggregation
 import ServiceLifecycle
 
-/// Keeps `<dir>/<run>.json`, `.md` and `.svg` current: rewritten at start, after each change,
-/// and once more on graceful shutdown (so the folder holds every record the server stored).
+/// Keeps `<dir>/<run>.json`, `.md`, `.svg` and `.detail.md` (`MarkdownReportRenderer`'s tables)
+/// current: rewritten at start, after each change, and once more when the server has stopped
+/// (so the folder holds every record the server stored).
 ///
 /// Files are written to a temporary name and renamed, so a reader never sees half a report.
 /// Run IDs become file names with every character outside `[A-Za-z0-9._-]` replaced by `_`.
@@ -33,16 +34,25 @@ struct ReportDirectoryWriter: Service {
 
     private func writeAll() async throws {
         for run in try await service.store.runs() {
-            let report = try await service.report(run: run, cleanCondition: "clean")
-            for format in ReportFormat.allCases {
-                let name = Self.fileName(run) + "." + format.fileExtension
-                let final = URL(fileURLWithPath: directory).appendingPathComponent(name)
-                let temporary = URL(fileURLWithPath: directory).appendingPathComponent(".\(name).tmp")
-                try Data(try format.render([report]).utf8).write(to: temporary)
-                guard rename(temporary.path, final.path) == 0 else {
-                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final.path])
-                }
+            let outcomes = try await service.store.outcomes(run: run)
+            let report = try service.reports.report(outcomes, run: run)
+            var files: [(String, String)] = try ReportFormat.allCases.map {
+                ($0.fileExtension, try $0.render([report]))
             }
+            files.append(("detail.md", try service.reports.detailedMarkdown(outcomes, run: run)))
+            for (suffix, text) in files {
+                try write(text, named: Self.fileName(run) + "." + suffix)
+            }
+        }
+    }
+
+    /// Writes to a temporary name and renames, so a reader never sees half a file.
+    private func write(_ text: String, named name: String) throws {
+        let final = URL(fileURLWithPath: directory).appendingPathComponent(name)
+        let temporary = URL(fileURLWithPath: directory).appendingPathComponent(".\(name).tmp")
+        try Data(text.utf8).write(to: temporary)
+        guard rename(temporary.path, final.path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final.path])
         }
     }
 

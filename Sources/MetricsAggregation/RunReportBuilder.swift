@@ -40,6 +40,18 @@ public struct RunReportBuilder: Sendable {
         return (conditions, sweep)
     }
 
+    /// The detailed figures of `run` as Markdown through `Evaluation.MarkdownReportRenderer`:
+    /// intervals, MAPSSWE p-values and oracle WER@k that the summary `RunReport` leaves out.
+    public func detailedMarkdown(_ outcomes: OutcomeSet, run: String, cleanCondition: String = "clean") throws
+        -> String
+    {
+        let (conditions, sweep) = try detailed(outcomes, run: run, cleanCondition: cleanCondition)
+        let renderer = MarkdownReportRenderer()
+        var text = "## Run `\(run)`: detailed figures\n\n" + renderer.render(conditions: conditions)
+        if !sweep.figures.isEmpty { text += "\n" + renderer.render(robustness: sweep) }
+        return text
+    }
+
     /// The report of `run`; a run without outcomes gets an empty report.
     ///
     /// - Parameter generatedAt: the time stamped on the report (the caller's clock, for tests).

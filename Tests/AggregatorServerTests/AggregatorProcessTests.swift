@@ -147,11 +147,13 @@ struct AggregatorProcessTests {
             // The folder is rewritten after changes and once more on shutdown, so it holds the run now.
             server.send(SIGTERM)
             _ = try await server.exit()
-            for format in ReportFormat.allCases {
+            for suffix in ReportFormat.allCases.map(\.fileExtension) + ["detail.md"] {
                 #expect(
                     FileManager.default.fileExists(
-                        atPath: reports.appendingPathComponent("cli.\(format.fileExtension)").path))
+                        atPath: reports.appendingPathComponent("cli.\(suffix)").path))
             }
+            let json = try Data(contentsOf: reports.appendingPathComponent("cli.json"))
+            #expect(try JSONDecoder().decode(RunReport.self, from: json).records == Records.sentences.count)
         }
     }
 

@@ -78,4 +78,18 @@ struct RunReportTests {
         #expect(lines.filter { $0.hasPrefix("| clean |") }.count == 1)
         #expect(lines.filter { $0.hasPrefix("| clean → nbest:p=0.1 | NPRR |") }.count == 1)
     }
+
+    @Test("detailed Markdown is MarkdownReportRenderer's tables of the same figures")
+    func detailedMarkdown() throws {
+        let outcomes = try OutcomeSet(Fixtures.study(run: "r"))
+        let builder = RunReportBuilder(figures: settings)
+        let markdown = try builder.detailedMarkdown(outcomes, run: "r")
+        let renderer = MarkdownReportRenderer()
+        let conditions = try ["clean", "homophone-1best:p=0.15", "nbest:p=0.1"].map {
+            try settings.conditionReport(outcomes, run: "r", condition: $0)
+        }
+        #expect(markdown.contains(renderer.render(conditions: conditions)))
+        #expect(
+            markdown.contains(renderer.render(robustness: try settings.robustnessReport(outcomes, run: "r"))))
+    }
 }
