@@ -10,11 +10,11 @@ public import RescoringRPC
 /// `Record` validates and stores each record as it arrives: a bad record is counted in
 /// `rejected` (its reason among the first `maxReportedErrors`) and the stream goes on; a resent
 /// identical record counts as a duplicate; a resent *different* record is rejected as a conflict
-/// (see `RecordDisposition`). Only a storage failure ends the stream, with `UNAVAILABLE`, so the
-/// client resends — safely, since storing is idempotent.
+/// (see `RecordDisposition`). Only a storage failure ends the stream, with `INTERNAL`; records
+/// stored before it stay stored, and resending is safe since storing is idempotent.
 public struct AggregatorService: MetricsAggregatorService {
     /// How many rejection reasons a summary carries (the count covers all of them).
-    public static let maxReportedErrors = 10
+    public static let maxReportedErrors = 16
 
     public let store: OutcomeStore
     public let reports: RunReportBuilder
@@ -83,15 +83,19 @@ public struct AggregatorService: MetricsAggregatorService {
         return Report(try await report(run: request.runID, cleanCondition: clean))
     }
 
-    /// Sends the report now (an empty one for a run without records yet), then after every
-    /// change to the run's records, until the client cancels or the server shuts down.
+    /// Sends the report now, then after every change to the run's records, until the client
+    /// cancels or the server shuts down. A run without records yet is reported from its first.
     public func watchReport(
         _ request: ReportRequest, reports writer: ResponseWriter<Report>, context: ServerContext
     ) async throws {
         let clean = try Self.validate(request)
         // Subscribe before the first read so no record falls between the two.
         let changes = store.changes(run: request.runID)
-        try await writer.write(Report(try await report(run: request.runID, cleanCondition: clean)))
+        if try await storeCall({ () async throws(OutcomeStoreError) in
+            try await store.count(run: request.runID)
+        }) > 0 {
+            try await writer.write(Report(try await report(run: request.runID, cleanCondition: clean)))
+        }
         for await _ in changes {
             if Task.isCancelled { return }
             try await writer.write(Report(try await report(run: request.runID, cleanCondition: clean)))
@@ -121,7 +125,7 @@ public struct AggregatorService: MetricsAggregatorService {
         do {
             return try await body()
         } catch {
-            throw RPCError(code: .unavailable, message: "record store failed: \(error.message)", cause: error)
+            throw RPCError(code: .internal, message: "record store failed: \(error.message)", cause: error)
         }
     }
 }

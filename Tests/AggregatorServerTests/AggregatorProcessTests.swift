@@ -164,7 +164,10 @@ struct AggregatorProcessTests {
             let (server, port) = try await Self.start(database: database)
             defer { server.stop() }
             let reports = try await Self.withClient(port: port) { client in
-                try await client.watchReport(
+                _ = try await client.record { writer in
+                    for record in Records.run("w") { try await writer.write(record) }
+                }
+                return try await client.watchReport(
                     ReportRequest(runID: "w"), options: CallOptions(timeout: .seconds(120))
                 ) { stream in
                     var iterator = stream.makeAsyncIterator()
@@ -179,7 +182,7 @@ struct AggregatorProcessTests {
                 }
             }
             #expect(reports.count == 1)
-            #expect(reports.first?.records == 0)
+            #expect(reports.first?.records == UInt64(Records.sentences.count))
             let exit = try await server.exit()
             #expect(exit.reason == .exit)
             #expect(exit.status == 0, "\(exit.stderr)")

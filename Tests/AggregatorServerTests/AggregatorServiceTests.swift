@@ -88,13 +88,13 @@ struct AggregatorServiceTests {
     @Test("a summary carries at most the first ten reasons but counts every rejection")
     func reasonsAreCapped() async throws {
         try await Self.withAggregator { client, _ in
-            let bad = (0..<14).map { index -> EvaluationRecord in
+            let bad = (0..<20).map { index -> EvaluationRecord in
                 var record = Records.record(run: "r", condition: "clean", index: index)
                 record.reference = ""
                 return record
             }
             let summary = try await Self.send(client, bad)
-            #expect(summary.rejected == 14)
+            #expect(summary.rejected == 20)
             #expect(summary.errors.count == AggregatorService.maxReportedErrors)
             #expect(summary.errors.first?.hasPrefix("r/clean/utt-000") == true)
         }
@@ -131,24 +131,43 @@ struct AggregatorServiceTests {
     @Test("WatchReport sends the current report, then a new one after new records")
     func watchEmitsAfterRecords() async throws {
         try await Self.withAggregator { client, _ in
-            let total = UInt64(Records.sentences.count)
+            let first = Array(Records.run("w").prefix(3))
+            let rest = Array(Records.run("w").dropFirst(3))
+            _ = try await Self.send(client, first)
             let seen = try await client.watchReport(
                 ReportRequest(runID: "w"), options: CallOptions(timeout: .seconds(120))
             ) { stream in
                 var iterator = stream.makeAsyncIterator()
                 var seen = [try #require(try await iterator.next()).records]
-                _ = try await Self.send(client, Records.run("w"))
+                _ = try await Self.send(client, rest)
                 // Wake-ups coalesce, so the full count may take one or several reports; bounded by
                 // the number of records sent.
-                for _ in 0..<Records.sentences.count {
+                for _ in 0..<rest.count {
                     let records = try #require(try await iterator.next()).records
                     seen.append(records)
-                    if records == total { break }
+                    if records == UInt64(Records.sentences.count) { break }
                 }
                 return seen
             }
-            #expect(seen.first == 0)
-            #expect(seen.last == total)
+            #expect(seen.first == UInt64(first.count))
+            #expect(seen.last == UInt64(Records.sentences.count))
+        }
+    }
+
+    @Test("WatchReport of a run without records sends nothing until its first records")
+    func watchWaitsForFirstRecords() async throws {
+        try await Self.withAggregator { client, _ in
+            // No report (not even an empty one) may arrive before the deadline ends the call.
+            let error = try await #require(throws: RPCError.self) {
+                try await client.watchReport(
+                    ReportRequest(runID: "nobody-yet"), options: CallOptions(timeout: .milliseconds(500))
+                ) { stream in
+                    for try await report in stream {
+                        Issue.record("a report of a run without records: \(report.records) records")
+                    }
+                }
+            }
+            #expect(error.code == .deadlineExceeded)
         }
     }
 }
