@@ -11,12 +11,14 @@ let package = Package(
     products: [
         .executable(name: "secondpass", targets: ["secondpass"]),
         .executable(name: "lora-rescorer", targets: ["lora-rescorer"]),
+        .executable(name: "metrics-aggregator", targets: ["metrics-aggregator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // MARK: C libraries through pkg-config
@@ -56,12 +58,25 @@ let package = Package(
         .target(name: "FirstPass", dependencies: ["NBest", "Phonetics", "Evaluation", "SeededRandom"]),
         .target(name: "Adaptation", dependencies: ["NeuralLM", "Evaluation", "NBest", "Rescoring"]),
         .target(name: "Rescoring", dependencies: ["NBest", "NeuralLM"]),
+        /// Stored evaluation outcomes (SQLite through GRDB) and the reports computed from them.
+        .target(
+            name: "MetricsAggregation",
+            dependencies: ["Evaluation", "NBest", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // MARK: Services (the edge where the transport meets the domain)
         .target(
             name: "RescorerServer",
             dependencies: [
                 "Rescoring", "NBest", "NeuralLM", "Adaptation", "H2RPC", "RescoringMessages", "RescoringRPC",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+
+        /// The MetricsAggregator service over an `OutcomeStore`: wire records in, wire reports out.
+        .target(
+            name: "AggregatorServer",
+            dependencies: [
+                "MetricsAggregation", "Evaluation", "NBest", "H2RPC", "RescoringMessages", "RescoringRPC",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -81,6 +96,16 @@ let package = Package(
             name: "lora-rescorer",
             dependencies: [
                 "RescorerServer", "Rescoring", "H2RPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        /// The metrics aggregator: records into SQLite, reports out, plus health and report probes.
+        .executableTarget(
+            name: "metrics-aggregator",
+            dependencies: [
+                "AggregatorServer", "MetricsAggregation", "RescorerServer", "H2RPC", "RescoringRPC",
+                "RescoringMessages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -153,6 +178,17 @@ let package = Package(
             dependencies: [
                 "SecondPassTestSupport", "lora-rescorer", "RescorerServer", "Rescoring", "RescoringRPC",
                 "RescoringMessages", "H2RPC",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "MetricsAggregationTests",
+            dependencies: ["MetricsAggregation", "Evaluation", "NBest"]),
+        /// The aggregator service over loopback and the `metrics-aggregator` process.
+        .testTarget(
+            name: "AggregatorServerTests",
+            dependencies: [
+                "SecondPassTestSupport", "AggregatorServer", "MetricsAggregation", "metrics-aggregator",
+                "Evaluation", "RescoringRPC", "RescoringMessages", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "DataTests", dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM"]),

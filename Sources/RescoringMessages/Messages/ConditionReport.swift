@@ -1,6 +1,9 @@
 internal import CRescoringProtos
 
 /// `secondpass.rescoring.v1.ConditionReport`: error figures of one condition (rates are fractions).
+///
+/// Substitutions, deletions, insertions and `sentenceErrorRate` are the rescored output's; the
+/// `firstPass…` fields the first-pass 1-best's. An undefined rate (a WERR with WER₁ = 0) is NaN.
 public struct ConditionReport: ProtoMessage {
     public var condition: String
     public var utterances: UInt64
@@ -14,11 +17,17 @@ public struct ConditionReport: ProtoMessage {
     public var werrCI: Interval?
     public var oracleWER: Double
     public var sentenceErrorRate: Double
+    public var firstPassSubstitutions: UInt64
+    public var firstPassDeletions: UInt64
+    public var firstPassInsertions: UInt64
+    public var firstPassSentenceErrorRate: Double
 
     public init(
         condition: String = "", utterances: UInt64 = 0, referenceWords: UInt64 = 0, substitutions: UInt64 = 0,
         deletions: UInt64 = 0, insertions: UInt64 = 0, firstPassWER: Double = 0, rescoredWER: Double = 0,
-        werr: Double = 0, werrCI: Interval? = nil, oracleWER: Double = 0, sentenceErrorRate: Double = 0
+        werr: Double = 0, werrCI: Interval? = nil, oracleWER: Double = 0, sentenceErrorRate: Double = 0,
+        firstPassSubstitutions: UInt64 = 0, firstPassDeletions: UInt64 = 0, firstPassInsertions: UInt64 = 0,
+        firstPassSentenceErrorRate: Double = 0
     ) {
         self.condition = condition
         self.utterances = utterances
@@ -32,6 +41,10 @@ public struct ConditionReport: ProtoMessage {
         self.werrCI = werrCI
         self.oracleWER = oracleWER
         self.sentenceErrorRate = sentenceErrorRate
+        self.firstPassSubstitutions = firstPassSubstitutions
+        self.firstPassDeletions = firstPassDeletions
+        self.firstPassInsertions = firstPassInsertions
+        self.firstPassSentenceErrorRate = firstPassSentenceErrorRate
     }
 
     public static var protoDescriptor: ProtoMessageDescriptor {
@@ -53,6 +66,10 @@ public struct ConditionReport: ProtoMessage {
         werrCI = try fields.message("werr_ci")
         oracleWER = try fields.scalar("oracle_wer")
         sentenceErrorRate = try fields.scalar("sentence_error_rate")
+        firstPassSubstitutions = try fields.scalar("first_pass_substitutions")
+        firstPassDeletions = try fields.scalar("first_pass_deletions")
+        firstPassInsertions = try fields.scalar("first_pass_insertions")
+        firstPassSentenceErrorRate = try fields.scalar("first_pass_sentence_error_rate")
     }
 
     public var fields: ProtoFields {
@@ -69,6 +86,10 @@ public struct ConditionReport: ProtoMessage {
         fields.set("werr_ci", werrCI)
         fields.set("oracle_wer", oracleWER)
         fields.set("sentence_error_rate", sentenceErrorRate)
+        fields.set("first_pass_substitutions", firstPassSubstitutions)
+        fields.set("first_pass_deletions", firstPassDeletions)
+        fields.set("first_pass_insertions", firstPassInsertions)
+        fields.set("first_pass_sentence_error_rate", firstPassSentenceErrorRate)
         return fields
     }
 }

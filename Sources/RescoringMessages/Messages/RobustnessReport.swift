@@ -11,10 +11,15 @@ public struct RobustnessReport: ProtoMessage {
     public var flipRate: Double
     /// (WER2(perturbed) - WER2(clean)) / (WER1(perturbed) - WER1(clean)).
     public var firstPassNormalised: Double
+    /// "D1", "D1-twin", "NPRR" or "relative".
+    public var figure: String
+    /// Utterances present in both conditions.
+    public var matchedUtterances: UInt64
 
     public init(
         perturbedCondition: String = "", cleanCondition: String = "", degradation: Double = 0,
-        degradationCI: Interval? = nil, flipRate: Double = 0, firstPassNormalised: Double = 0
+        degradationCI: Interval? = nil, flipRate: Double = 0, firstPassNormalised: Double = 0,
+        figure: String = "", matchedUtterances: UInt64 = 0
     ) {
         self.perturbedCondition = perturbedCondition
         self.cleanCondition = cleanCondition
@@ -22,6 +27,8 @@ public struct RobustnessReport: ProtoMessage {
         self.degradationCI = degradationCI
         self.flipRate = flipRate
         self.firstPassNormalised = firstPassNormalised
+        self.figure = figure
+        self.matchedUtterances = matchedUtterances
     }
 
     public static var protoDescriptor: ProtoMessageDescriptor {
@@ -37,6 +44,8 @@ public struct RobustnessReport: ProtoMessage {
         degradationCI = try fields.message("degradation_ci")
         flipRate = try fields.scalar("flip_rate")
         firstPassNormalised = try fields.scalar("first_pass_normalised")
+        figure = try fields.scalar("figure")
+        matchedUtterances = try fields.scalar("matched_utterances")
     }
 
     public var fields: ProtoFields {
@@ -47,6 +56,8 @@ public struct RobustnessReport: ProtoMessage {
         fields.set("degradation_ci", degradationCI)
         fields.set("flip_rate", flipRate)
         fields.set("first_pass_normalised", firstPassNormalised)
+        fields.set("figure", figure)
+        fields.set("matched_utterances", matchedUtterances)
         return fields
     }
 }

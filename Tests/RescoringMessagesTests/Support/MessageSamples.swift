@@ -41,10 +41,13 @@ enum MessageSamples {
         condition: "clean", utterances: 2620, referenceWords: 52_576, substitutions: 1200, deletions: 150,
         insertions: 175, firstPassWER: 0.0301, rescoredWER: 0.029, werr: 0.0365, werrCI: interval,
         oracleWER: 0.012,
-        sentenceErrorRate: 0.31)
+        sentenceErrorRate: 0.31, firstPassSubstitutions: 1250, firstPassDeletions: 160,
+        firstPassInsertions: 173,
+        firstPassSentenceErrorRate: 0.33)
     static let robustness = RobustnessReport(
         perturbedCondition: "homophone-1best:p=0.15", cleanCondition: "clean", degradation: 0.12,
-        degradationCI: Interval(low: 0.08, high: 0.16), flipRate: 0.07, firstPassNormalised: 0.9)
+        degradationCI: Interval(low: 0.08, high: 0.16), flipRate: 0.07, firstPassNormalised: 0.9,
+        figure: "D1", matchedUtterances: 2620)
 
     static var large: NBestListMessage {
         let hypotheses = (0..<500).map { index in

@@ -604,7 +604,7 @@ const ProtobufCMessageDescriptor secondpass__rescoring__v1__interval__descriptor
   (ProtobufCMessageInit) secondpass__rescoring__v1__interval__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor secondpass__rescoring__v1__condition_report__field_descriptors[12] =
+static const ProtobufCFieldDescriptor secondpass__rescoring__v1__condition_report__field_descriptors[16] =
 {
   {
     "condition",
@@ -750,10 +750,62 @@ static const ProtobufCFieldDescriptor secondpass__rescoring__v1__condition_repor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "first_pass_substitutions",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Secondpass__Rescoring__V1__ConditionReport, first_pass_substitutions),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "first_pass_deletions",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Secondpass__Rescoring__V1__ConditionReport, first_pass_deletions),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "first_pass_insertions",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Secondpass__Rescoring__V1__ConditionReport, first_pass_insertions),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "first_pass_sentence_error_rate",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Secondpass__Rescoring__V1__ConditionReport, first_pass_sentence_error_rate),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned secondpass__rescoring__v1__condition_report__field_indices_by_name[] = {
   0,   /* field[0] = condition */
   4,   /* field[4] = deletions */
+  13,   /* field[13] = first_pass_deletions */
+  14,   /* field[14] = first_pass_insertions */
+  15,   /* field[15] = first_pass_sentence_error_rate */
+  12,   /* field[12] = first_pass_substitutions */
   6,   /* field[6] = first_pass_wer */
   5,   /* field[5] = insertions */
   10,   /* field[10] = oracle_wer */
@@ -768,7 +820,7 @@ static const unsigned secondpass__rescoring__v1__condition_report__field_indices
 static const ProtobufCIntRange secondpass__rescoring__v1__condition_report__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 12 }
+  { 0, 16 }
 };
 const ProtobufCMessageDescriptor secondpass__rescoring__v1__condition_report__descriptor =
 {
@@ -778,14 +830,14 @@ const ProtobufCMessageDescriptor secondpass__rescoring__v1__condition_report__de
   "Secondpass__Rescoring__V1__ConditionReport",
   "secondpass.rescoring.v1",
   sizeof(Secondpass__Rescoring__V1__ConditionReport),
-  12,
+  16,
   secondpass__rescoring__v1__condition_report__field_descriptors,
   secondpass__rescoring__v1__condition_report__field_indices_by_name,
   1,  secondpass__rescoring__v1__condition_report__number_ranges,
   (ProtobufCMessageInit) secondpass__rescoring__v1__condition_report__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor secondpass__rescoring__v1__robustness_report__field_descriptors[6] =
+static const ProtobufCFieldDescriptor secondpass__rescoring__v1__robustness_report__field_descriptors[8] =
 {
   {
     "perturbed_condition",
@@ -859,19 +911,45 @@ static const ProtobufCFieldDescriptor secondpass__rescoring__v1__robustness_repo
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "figure",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Secondpass__Rescoring__V1__RobustnessReport, figure),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "matched_utterances",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Secondpass__Rescoring__V1__RobustnessReport, matched_utterances),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned secondpass__rescoring__v1__robustness_report__field_indices_by_name[] = {
   1,   /* field[1] = clean_condition */
   2,   /* field[2] = degradation */
   3,   /* field[3] = degradation_ci */
+  6,   /* field[6] = figure */
   5,   /* field[5] = first_pass_normalised */
   4,   /* field[4] = flip_rate */
+  7,   /* field[7] = matched_utterances */
   0,   /* field[0] = perturbed_condition */
 };
 static const ProtobufCIntRange secondpass__rescoring__v1__robustness_report__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor secondpass__rescoring__v1__robustness_report__descriptor =
 {
@@ -881,7 +959,7 @@ const ProtobufCMessageDescriptor secondpass__rescoring__v1__robustness_report__d
   "Secondpass__Rescoring__V1__RobustnessReport",
   "secondpass.rescoring.v1",
   sizeof(Secondpass__Rescoring__V1__RobustnessReport),
-  6,
+  8,
   secondpass__rescoring__v1__robustness_report__field_descriptors,
   secondpass__rescoring__v1__robustness_report__field_indices_by_name,
   1,  secondpass__rescoring__v1__robustness_report__number_ranges,

@@ -113,10 +113,17 @@ struct  Secondpass__Rescoring__V1__ConditionReport
   Secondpass__Rescoring__V1__Interval *werr_ci;
   double oracle_wer;
   double sentence_error_rate;
+  /*
+   * Fields 3-6 and 12 describe the rescored (second-pass) output; these the first-pass 1-best.
+   */
+  uint64_t first_pass_substitutions;
+  uint64_t first_pass_deletions;
+  uint64_t first_pass_insertions;
+  double first_pass_sentence_error_rate;
 };
 #define SECONDPASS__RESCORING__V1__CONDITION_REPORT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&secondpass__rescoring__v1__condition_report__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0, 0, 0, 0, 0 }
 
 
 struct  Secondpass__Rescoring__V1__RobustnessReport
@@ -137,10 +144,18 @@ struct  Secondpass__Rescoring__V1__RobustnessReport
    * (WER2(perturbed) - WER2(clean)) / (WER1(perturbed) - WER1(clean)).
    */
   double first_pass_normalised;
+  /*
+   * The figure's name from the perturbation family: "D1", "D1-twin", "NPRR" or "relative".
+   */
+  char *figure;
+  /*
+   * Utterances present in both conditions (the figures use only these).
+   */
+  uint64_t matched_utterances;
 };
 #define SECONDPASS__RESCORING__V1__ROBUSTNESS_REPORT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&secondpass__rescoring__v1__robustness_report__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, NULL, 0, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, NULL, 0, 0, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Secondpass__Rescoring__V1__Report

@@ -1,0 +1,107 @@
+public import H2RPC
+public import Logging
+public import MetricsAggregation
+import RescoringRPC
+import ServiceLifecycle
+
+/// How the metrics aggregator listens and where it keeps records (the `serve` flags).
+public struct AggregatorServerConfiguration: Sendable {
+    /// The SQLite database file; created if missing.
+    public var databasePath: String = "./secondpass-metrics.sqlite"
+    /// Address to bind; loopback unless told otherwise (containers pass `0.0.0.0`).
+    public var host: String = "127.0.0.1"
+    /// Port to bind; 0 picks a free one.
+    public var port: Int = 0
+    /// When set, every run's report is rewritten there as JSON, Markdown and SVG after changes.
+    public var reportDirectory: String?
+    /// How long in-flight calls may run after SIGTERM/SIGINT before they are cut.
+    public var shutdownGracePeriod: Duration = .seconds(10)
+
+    public init() {}
+}
+
+/// The metrics aggregator: `MetricsAggregator` and `grpc.health.v1.Health` on one `RPCServer`,
+/// run in a `ServiceGroup` that drains gracefully on SIGTERM or SIGINT.
+///
+/// On the signal, health turns `NOT_SERVING` and open `WatchReport` streams end (they never end
+/// by themselves), then the server sends GOAWAY and lets `Record` streams finish within the
+/// grace period. Records are durable once stored, so even SIGKILL loses none that were stored.
+public struct AggregatorServer: Sendable {
+    public let configuration: AggregatorServerConfiguration
+    public let store: OutcomeStore
+    public let health: HealthService
+    public let reports: RunReportBuilder
+
+    /// Opens the database.
+    ///
+    /// - Throws: `OutcomeStoreError` when the database cannot be opened.
+    public init(configuration: AggregatorServerConfiguration, reports: RunReportBuilder = RunReportBuilder())
+        throws(OutcomeStoreError)
+    {
+        self.configuration = configuration
+        self.store = try OutcomeStore(path: configuration.databasePath)
+        self.reports = reports
+        self.health = HealthService(statuses: ["": .serving, MetricsAggregatorMethods.serviceName: .serving])
+    }
+
+    /// Serves until SIGTERM/SIGINT (or cancellation) and the drain that follows.
+    ///
+    /// - Parameters:
+    ///   - logger: where server and lifecycle events go.
+    ///   - onListening: called once with the bound address (port 0 resolved), before any call.
+    /// - Throws: `RPCError` (`UNAVAILABLE`) when the address cannot be bound.
+    public func run(logger: Logger, onListening: @Sendable (RPCServer.Address) -> Void) async throws {
+        let service = AggregatorService(store: store, reports: reports, logger: logger)
+        var router = RPCRouter()
+        router.register(health)
+        router.register(service)
+
+        var serverConfiguration = ServerConfiguration()
+        serverConfiguration.host = configuration.host
+        serverConfiguration.port = configuration.port
+        serverConfiguration.shutdownGracePeriod = configuration.shutdownGracePeriod
+        let server = RPCServer(router: router, configuration: serverConfiguration, logger: logger)
+
+        // Services shut down in reverse order: the drain first (health, watchers), then the
+        // server's GOAWAY and record streams, and the report writer last, after the final records.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let directory = configuration.reportDirectory {
+            services.append(
+                .init(service: ReportDirectoryWriter(directory: directory, service: service, logger: logger)))
+        }
+        services.append(.init(service: server))
+        services.append(.init(service: AggregatorDrain(health: health, store: store, logger: logger)))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            do {
+                onListening(try await server.listeningAddress())
+            } catch {
+                // Binding failed: the group ends with the same error; report that one.
+                try await tasks.waitForAll()
+                throw error
+            }
+            try await tasks.waitForAll()
+        }
+    }
+}
+
+/// On graceful shutdown: health `NOT_SERVING`, and every `WatchReport` stream ends normally.
+struct AggregatorDrain: Service {
+    let health: HealthService
+    let store: OutcomeStore
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await gracefulShutdown()
+        } catch is CancellationError {
+            return
+        }
+        logger.info("draining: health is NOT_SERVING, report watchers end")
+        health.setAll(.notServing)
+        store.endChangeStreams()
+    }
+}

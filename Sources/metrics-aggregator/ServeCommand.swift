@@ -1,0 +1,76 @@
+import AggregatorServer
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `metrics-aggregator serve`: open the database, serve until SIGTERM/SIGINT, drain, exit 0.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the MetricsAggregator and grpc.health.v1.Health services until SIGTERM or SIGINT.",
+        discussion: """
+            Once bound, prints exactly one line 'metrics-aggregator listening on HOST:PORT' on stdout \
+            (flushed), so scripts can read the port when --port is 0.
+            """)
+
+    @Option(help: "SQLite database of the records (created if missing; kept across restarts).")
+    var database = "./secondpass-metrics.sqlite"
+
+    @Option(help: "Address to bind (0.0.0.0 inside a container).")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to bind; 0 picks a free one (read it from the listening line).")
+    var port = 0
+
+    @Option(
+        name: .customLong("report-dir"),
+        help: "Folder where every run's report is kept current as RUN.json, RUN.md and RUN.svg.")
+    var reportDirectory: String?
+
+    @Option(
+        name: .customLong("shutdown-grace-seconds"),
+        help: "How long in-flight record streams may run after SIGTERM/SIGINT.")
+    var shutdownGraceSeconds = 10.0
+
+    @Option(help: "Log level on stderr (trace, debug, info, notice, warning, error, critical).")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else {
+            throw ValidationError("--port must be 0...65535, not \(port)")
+        }
+        guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
+        guard !database.isEmpty else { throw ValidationError("--database must not be empty") }
+        guard shutdownGraceSeconds.isFinite, shutdownGraceSeconds >= 0 else {
+            throw ValidationError("--shutdown-grace-seconds must be a non-negative number")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError(
+                "--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            return handler
+        }
+        let logger = Logger(label: "metrics-aggregator")
+        var configuration = AggregatorServerConfiguration()
+        configuration.databasePath = database
+        configuration.host = host
+        configuration.port = port
+        configuration.reportDirectory = reportDirectory
+        configuration.shutdownGracePeriod = .milliseconds(Int((shutdownGraceSeconds * 1000).rounded()))
+        let server = try AggregatorServer(configuration: configuration)
+        let stored = try await server.store.count()
+        logger.info("opened records", metadata: ["database": "\(database)", "records": "\(stored)"])
+        // lead: register grpc.reflection.v1 here once rpc-scaffold's reflection service is on main.
+        try await server.run(logger: logger) { address in
+            print("metrics-aggregator listening on \(address)")
+            fflush(nil)  // stdout is block-buffered when piped; scripts wait for this line
+        }
+        logger.info("stopped after draining")
+    }
+}
