@@ -56,6 +56,8 @@ let package = Package(
         .target(name: "FirstPass", dependencies: ["NBest", "Phonetics", "Evaluation", "SeededRandom"]),
         .target(name: "Adaptation", dependencies: ["NeuralLM", "Evaluation", "NBest", "Rescoring"]),
         .target(name: "Rescoring", dependencies: ["NBest", "NeuralLM"]),
+        /// `secondpass rescore`: N-best files through the service's engine, without a server.
+        .target(name: "OfflineRescoring", dependencies: ["Rescoring", "NBest", "FirstPass", "Evaluation"]),
 
         // MARK: Services (the edge where the transport meets the domain)
         .target(
@@ -72,6 +74,7 @@ let package = Package(
             dependencies: [
                 "H2RPC", "RescoringMessages", "NBest", "NeuralLM", "Phonetics", "Evaluation", "FirstPass",
                 "Adaptation", "Rescoring", "RescoringRPC", "RescorerServer", "SeededRandom",
+                "OfflineRescoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -145,7 +148,7 @@ let package = Package(
             name: "RescoringTests",
             dependencies: [
                 "Rescoring", "RescorerServer", "RescoringRPC", "RescoringMessages", "H2RPC", "NeuralLM",
-                "NBest",
+                "NBest", "OfflineRescoring", "FirstPass", "Evaluation",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
