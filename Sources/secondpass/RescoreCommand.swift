@@ -111,10 +111,13 @@ struct RescoreCommand: AsyncParsableCommand {
         }
         let finals = result.results.filter { $0.kind == .final }.count
         let changed = result.results.filter { $0.kind == .final && $0.chosenIndex != 0 }.count
+        let reuse =
+            partialStateBytes > 0
+            ? "LM positions computed \(result.computedPositions), reused \(result.reusedPositions)"
+            : "partial-state reuse off"
         print(
             "rescored \(records.count) lists (\(finals) final, \(changed) with a new choice) with"
-                + " \(useAdapter ?? "the base model") in \(progress.elapsedText);"
-                + " LM positions computed \(result.computedPositions), reused \(result.reusedPositions)")
+                + " \(useAdapter ?? "the base model") in \(progress.elapsedText); \(reuse)")
     }
 
     private func readRecords() throws -> [NBestRecord] {
