@@ -56,6 +56,8 @@ let package = Package(
         .target(name: "FirstPass", dependencies: ["NBest", "Phonetics", "Evaluation", "SeededRandom"]),
         .target(name: "Adaptation", dependencies: ["NeuralLM", "Evaluation", "NBest", "Rescoring"]),
         .target(name: "Rescoring", dependencies: ["NBest", "NeuralLM"]),
+        /// The resumable base-model pretraining loop behind `secondpass pretrain`.
+        .target(name: "Pretraining", dependencies: ["NeuralLM"]),
         /// `secondpass rescore`: N-best files through the service's engine, without a server.
         .target(name: "OfflineRescoring", dependencies: ["Rescoring", "NBest", "FirstPass", "Evaluation"]),
 
@@ -74,7 +76,7 @@ let package = Package(
             dependencies: [
                 "H2RPC", "RescoringMessages", "NBest", "NeuralLM", "Phonetics", "Evaluation", "FirstPass",
                 "Adaptation", "Rescoring", "RescoringRPC", "RescorerServer", "SeededRandom",
-                "OfflineRescoring",
+                "OfflineRescoring", "Pretraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -158,10 +160,13 @@ let package = Package(
                 "RescoringMessages", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "DataTests", dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM"]),
+        .testTarget(
+            name: "DataTests",
+            dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM", "Pretraining"]),
         /// The `secondpass` command line, run as a process on fixture files.
         .testTarget(
-            name: "CLITests", dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM"],
+            name: "CLITests",
+            dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM", "Pretraining"],
             exclude: ["Fixtures"]),
     ]
 )
