@@ -153,4 +153,33 @@ struct PrefixStateCacheTests {
         }
         #expect(cache.statistics.entries == 0)
     }
+
+    @Test("with mixed adapters, each adapter continues only its own states and scores stay exact")
+    func mixedAdapters() throws {
+        var model = try TestSupport.perturbedModel()
+        for layer in model.blocks.indices {
+            for (offset, name) in ["a", "b"].enumerated() {
+                let seed = UInt64(10 * layer + offset)
+                model.blocks[layer].attention.adapters[name] = LowRankTestAdapter(
+                    inFeatures: 16, outFeatures: 48, rank: 2, seed: seed)
+                model.blocks[layer].mlpExpand.adapters[name] = LowRankTestAdapter(
+                    inFeatures: 16, outFeatures: 64, rank: 2, seed: seed + 100)
+            }
+        }
+        let cache = PrefixStateCache<String>(byteBudget: 64 << 20)
+        let full: [[Int]] = [[5, 6, 7, 8, 9, 10], [5, 6, 7, 11, 12], [13, 14, 15, 16]]
+        let names: [String?] = [nil, "a", "b"]
+        // The same token prefixes under every adapter: a state of one must never continue another.
+        for cut in [2, 4, 6] {
+            let sentences = names.flatMap { _ in full.map { Array($0.prefix(cut)) } }
+            let adapters = names.flatMap { name in full.map { _ in name } }
+            let isFinal = cut == 6
+            let (scores, _) = try model.sentenceLogProbabilitiesSharingPrefixes(
+                sentences, adapters: adapters, cache: cache,
+                uses: sentences.map { _ in PrefixCacheUse(owner: "u", keep: !isFinal) })
+            let plain = try model.sentenceLogProbabilities(sentences, adapters: adapters)
+            for (x, y) in zip(scores, plain) { #expect(abs(x - y) < 1e-4, "cut \(cut): \(x) vs \(y)") }
+        }
+        #expect(cache.statistics.hits > 0)
+    }
 }
