@@ -62,6 +62,10 @@ let package = Package(
         .target(
             name: "MetricsAggregation",
             dependencies: ["Evaluation", "NBest", .product(name: "GRDB", package: "GRDB.swift")]),
+        /// The resumable base-model pretraining loop behind `secondpass pretrain`.
+        .target(name: "Pretraining", dependencies: ["NeuralLM"]),
+        /// `secondpass rescore`: N-best files through the service's engine, without a server.
+        .target(name: "OfflineRescoring", dependencies: ["Rescoring", "NBest", "FirstPass", "Evaluation"]),
 
         // MARK: Services (the edge where the transport meets the domain)
         .target(
@@ -87,6 +91,7 @@ let package = Package(
             dependencies: [
                 "H2RPC", "RescoringMessages", "NBest", "NeuralLM", "Phonetics", "Evaluation", "FirstPass",
                 "Adaptation", "Rescoring", "RescoringRPC", "RescorerServer", "SeededRandom",
+                "OfflineRescoring", "Pretraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -170,7 +175,7 @@ let package = Package(
             name: "RescoringTests",
             dependencies: [
                 "Rescoring", "RescorerServer", "RescoringRPC", "RescoringMessages", "H2RPC", "NeuralLM",
-                "NBest",
+                "NBest", "OfflineRescoring", "FirstPass", "Evaluation",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
@@ -191,10 +196,13 @@ let package = Package(
                 "Evaluation", "RescoringRPC", "RescoringMessages", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "DataTests", dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM"]),
+        .testTarget(
+            name: "DataTests",
+            dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM", "Pretraining"]),
         /// The `secondpass` command line, run as a process on fixture files.
         .testTarget(
-            name: "CLITests", dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM"],
+            name: "CLITests",
+            dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM", "Pretraining"],
             exclude: ["Fixtures"]),
     ]
 )

@@ -24,6 +24,10 @@ public struct LanguageModelRescorer: RescorerService {
     public let configuration: RescorerConfiguration
     /// The threads that run LM scoring; its statistics tell queued, computed and skipped work apart.
     public let computePool: ComputePool<RescoringJob, RescoredList>
+    /// LM states of live partial lists, kept per `Rescore` stream and utterance so the next
+    /// partial or the final costs only its new tokens; `nil` when
+    /// `configuration.partialStateBudgetBytes` is 0.
+    public let sessionCache: SessionStateCache?
 
     /// Starts the compute threads; they end when the last copy of the service is released.
     public init(
@@ -35,6 +39,10 @@ public struct LanguageModelRescorer: RescorerService {
         self.configuration = configuration
         let limits = configuration.limits
         let trimThreshold = configuration.memoryTrimThresholdBytes
+        let sessions =
+            configuration.partialStateBudgetBytes > 0
+            ? SessionStateCache(byteBudget: configuration.partialStateBudgetBytes) : nil
+        self.sessionCache = sessions
         self.computePool = ComputePool(
             threads: max(1, configuration.computeThreads), queueCapacity: max(1, configuration.queueCapacity),
             batching: configuration.batching, cost: Self.textBytes, name: "rescorer-compute"
@@ -44,7 +52,7 @@ public struct LanguageModelRescorer: RescorerService {
                     MemoryTrimming.releaseFreeMemory()
                 }
             }
-            return engine.rescoreEach(jobs, limits: limits, budget: budget)
+            return engine.rescoreEach(jobs, limits: limits, budget: budget, sessions: sessions)
         }
     }
 
@@ -58,14 +66,25 @@ public struct LanguageModelRescorer: RescorerService {
         requests: RequestStream<RescoreRequest>, results: ResponseWriter<RescoreResult>,
         context: ServerContext
     ) async throws {
+        // The stream's partial lists reuse each other's LM states; they are freed when it ends.
+        let session = sessionCache?.openSession()
+        defer { if let session { sessionCache?.close(session) } }
         for try await request in requests {
-            try await results.write(try rescoreOne(request, context: context))
+            try await results.write(try await rescore(request, session: session, context: context))
         }
     }
 
     public func rescoreOne(_ request: RescoreRequest, context: ServerContext) async throws -> RescoreResult {
+        try await rescore(request, session: nil, context: context)
+    }
+
+    /// Scores one request on the compute pool, within `session` when it belongs to a stream.
+    func rescore(_ request: RescoreRequest, session: RescoringSession?, context: ServerContext) async throws
+        -> RescoreResult
+    {
         let limits = configuration.limits
-        let job = try Self.job(from: request, limits: limits)
+        var job = try Self.job(from: request, limits: limits)
+        job.session = session
         let outcome: ComputeOutcome<RescoredList>
         do {
             try engine.validate(job, limits: limits)

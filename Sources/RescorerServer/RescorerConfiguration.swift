@@ -20,17 +20,22 @@ public struct RescorerConfiguration: Sendable, Hashable {
     /// Hypothesis text (UTF-8 bytes) of an LM pass (one request or a batch) above which freed heap
     /// memory is returned to the system after it. Default: 64 KiB (about 16,000 tokens).
     public var memoryTrimThresholdBytes: Int
+    /// Bytes of LM state (key/value caches) kept for live partial lists of all `Rescore` streams,
+    /// least recently used evicted first; 0 turns the reuse off. Default: 128 MiB (about 750
+    /// hypotheses of 20 tokens on the released base model).
+    public var partialStateBudgetBytes: Int
 
     public init(
         computeThreads: Int = ProcessInfo.processInfo.activeProcessorCount, queueCapacity: Int? = nil,
         limits: RescoringLimits = RescoringLimits(),
         batching: ComputeBatching = ComputeBatching(maximumJobs: 8, maximumCost: 16 * 1024),
-        memoryTrimThresholdBytes: Int = 64 * 1024
+        memoryTrimThresholdBytes: Int = 64 * 1024, partialStateBudgetBytes: Int = 128 << 20
     ) {
         self.computeThreads = max(1, computeThreads)
         self.queueCapacity = max(1, queueCapacity ?? 16 * max(1, computeThreads))
         self.limits = limits
         self.batching = batching
         self.memoryTrimThresholdBytes = memoryTrimThresholdBytes
+        self.partialStateBudgetBytes = max(0, partialStateBudgetBytes)
     }
 }

@@ -39,15 +39,18 @@ public struct RescoringEngine: Sendable {
     ///   weights or first-pass scores, a limit exceeded, a hypothesis longer than the model's
     ///   context); nothing is scored then. `.cancelled` or `.deadlineExceeded` when the budget ran
     ///   out; the partial work is discarded.
+    ///   - sessions: where jobs tagged with a session reuse and keep partial-list LM states.
     public func rescore(
-        _ jobs: [RescoringJob], limits: RescoringLimits = RescoringLimits(), budget: WorkBudget = WorkBudget()
+        _ jobs: [RescoringJob], limits: RescoringLimits = RescoringLimits(),
+        budget: WorkBudget = WorkBudget(),
+        sessions: SessionStateCache? = nil
     ) throws -> [RescoredList] {
         try budget.check()
         // Every job's cheap checks first, so the error names the first invalid job.
         for job in jobs { _ = try listToScore(job, limits: limits) }
         var prepared: [PreparedJob] = []
         for job in jobs { prepared.append(try prepare(job, limits: limits, budget: budget)) }
-        return try score(prepared, budget: budget)
+        return try score(prepared, budget: budget, sessions: sessions)
     }
 
     /// Rescores jobs from different callers in one LM pass, failing only the invalid ones.
@@ -58,7 +61,9 @@ public struct RescoringEngine: Sendable {
     ///
     /// - Returns: one result per job, in job order.
     public func rescoreEach(
-        _ jobs: [RescoringJob], limits: RescoringLimits = RescoringLimits(), budget: WorkBudget = WorkBudget()
+        _ jobs: [RescoringJob], limits: RescoringLimits = RescoringLimits(),
+        budget: WorkBudget = WorkBudget(),
+        sessions: SessionStateCache? = nil
     ) -> [Result<RescoredList, any Error>] {
         var results = [Result<RescoredList, any Error>?](repeating: nil, count: jobs.count)
         var prepared: [(index: Int, job: PreparedJob)] = []
@@ -71,7 +76,7 @@ public struct RescoringEngine: Sendable {
             }
         }
         do {
-            let scored = try score(prepared.map(\.job), budget: budget)
+            let scored = try score(prepared.map(\.job), budget: budget, sessions: sessions)
             for (entry, list) in zip(prepared, scored) { results[entry.index] = .success(list) }
         } catch {
             for entry in prepared { results[entry.index] = .failure(error) }
@@ -95,16 +100,11 @@ public struct RescoringEngine: Sendable {
     }
 
     /// Scores prepared jobs in one prefix-shared pass and ranks each list by fused score.
-    func score(_ prepared: [PreparedJob], budget: WorkBudget) throws -> [RescoredList] {
+    func score(_ prepared: [PreparedJob], budget: WorkBudget, sessions: SessionStateCache?) throws
+        -> [RescoredList]
+    {
         let sentences = prepared.flatMap(\.sentences)
-        let adapters = prepared.flatMap { Array(repeating: $0.job.adapter, count: $0.sentences.count) }
-        let usesAdapters = adapters.contains { $0 != nil }
-        let scores =
-            sentences.isEmpty
-            ? []
-            : try model.sentenceLogProbabilitiesSharingPrefixes(
-                sentences, adapters: usesAdapters ? adapters : nil, checkpoint: { try budget.check() }
-            ).scores
+        let scores = try languageModelScores(prepared, budget: budget, sessions: sessions)
 
         var results: [RescoredList] = []
         var cursor = 0

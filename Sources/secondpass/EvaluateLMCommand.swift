@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuralLM
+import Pretraining
 
 /// `secondpass evaluate-lm`: perplexity of a Hugging Face checkpoint on sentences, one per line.
 ///

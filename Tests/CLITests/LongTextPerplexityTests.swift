@@ -3,7 +3,7 @@ import NeuralLM
 import SecondPassTestSupport
 import Testing
 
-@testable import secondpass
+@testable import Pretraining
 
 /// `evaluate-lm` on text longer than the model's context scores every token once, in windows.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralLM
+import Pretraining
 import SecondPassTestSupport
 import Testing
 

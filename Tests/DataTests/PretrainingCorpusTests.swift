@@ -1,7 +1,7 @@
 import NeuralLM
 import Testing
 
-@testable import secondpass
+@testable import Pretraining
 
 /// Packing and ordering of the pretraining token stream.
 @Suite("Pretraining corpus packing")

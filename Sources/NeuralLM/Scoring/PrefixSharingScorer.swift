@@ -1,11 +1,27 @@
 /// How much computation prefix sharing saved.
 public struct PrefixSharingStatistics: Sendable, Equatable {
-    /// Positions the transformer computed (distinct prefixes).
+    /// Positions the transformer computed (distinct prefixes not continued from a cached state).
     public var computedPositions: Int
     /// Positions the plain batched path would compute (Σ (length + 1) with BOS).
     public var totalPositions: Int
     /// Batched forward calls (trie depth).
     public var waves: Int
+    /// Positions of the cached states the call continued from (each distinct state counted once).
+    public var reusedPositions: Int = 0
+}
+
+/// How one sentence of a cached scoring call uses a `PrefixStateCache`.
+public struct PrefixCacheUse<Owner: Hashable & Sendable>: Sendable {
+    /// The partition (with the sentence's adapter) whose states the sentence may continue from.
+    public var owner: Owner
+    /// Whether to keep the sentence's own state for later calls (e.g. a partial hypothesis the
+    /// next partial or the final list will extend).
+    public var keep: Bool
+
+    public init(owner: Owner, keep: Bool) {
+        self.owner = owner
+        self.keep = keep
+    }
 }
 
 /// Sentence scoring that computes each distinct prefix of a set of hypotheses once.
@@ -31,14 +47,134 @@ extension GPT2Model {
     public func sentenceLogProbabilitiesSharingPrefixes(
         _ sentences: [[Int]], adapters: [String?]? = nil, checkpoint: () throws -> Void = {}
     ) throws -> (scores: [Float], statistics: PrefixSharingStatistics) {
+        let result = try scoreSharingPrefixes(
+            sentences, adapters: adapters, known: nil, keep: nil, checkpoint: checkpoint)
+        return (result.scores, result.statistics)
+    }
+
+    /// Sentence log-probabilities as `sentenceLogProbabilitiesSharingPrefixes(_:adapters:checkpoint:)`,
+    /// continuing each sentence from the longest prefix `cache` holds for its owner and adapter,
+    /// and keeping the states of the sentences marked `keep`.
+    ///
+    /// A sentence whose whole input is cached costs one row of the output head; otherwise only
+    /// its tokens after the cached prefix run through the transformer. Scores equal those of the
+    /// uncached call up to float rounding (tested within 1e-4), whatever the cache holds. States
+    /// are stored only when the whole call succeeds, so a call stopped by `checkpoint` leaves the
+    /// cache as it was (apart from recency).
+    ///
+    /// - Parameters:
+    ///   - uses: per sentence, its owner and whether to keep its state; `nil` for a sentence that
+    ///     neither reads nor writes the cache.
+    public func sentenceLogProbabilitiesSharingPrefixes<Owner>(
+        _ sentences: [[Int]], adapters: [String?]? = nil, cache: PrefixStateCache<Owner>,
+        uses: [PrefixCacheUse<Owner>?], checkpoint: () throws -> Void = {}
+    ) throws -> (scores: [Float], statistics: PrefixSharingStatistics) {
+        guard uses.count == sentences.count else {
+            throw NeuralLMError(.invalidInput, "\(uses.count) cache uses for \(sentences.count) sentences")
+        }
+        let inputs = sentences.map { [config.bosTokenId] + $0 }
+        try validate(sequences: inputs)
+        _ = try adapterGroups(adapters, count: sentences.count)
+        let known: [PrefixState?] = inputs.indices.map { index in
+            uses[index].flatMap {
+                cache.longestPrefix(of: inputs[index], owner: $0.owner, adapter: adapters?[index])
+            }
+        }
+        let result = try scoreSharingPrefixes(
+            sentences, adapters: adapters, known: known, keep: uses.map { $0?.keep ?? false },
+            checkpoint: checkpoint)
+        cache.recordComputed(result.statistics.computedPositions)
+        var kept: [(state: PrefixState, tokens: [Int], owner: Owner, adapter: String?)] = []
+        for (index, state) in result.kept.enumerated() {
+            if let state, let use = uses[index] {
+                kept.append((state, inputs[index], use.owner, adapters?[index]))
+            }
+        }
+        if !kept.isEmpty { cache.store(kept) }
+        return (result.scores, result.statistics)
+    }
+
+    /// The prefix-trie scorer, optionally continuing from known prefix states.
+    ///
+    /// - Parameters:
+    ///   - known: per sentence, the state of a prefix of its BOS-framed input (at most the whole
+    ///     input) to continue from, or `nil`.
+    ///   - keep: per sentence, whether to return the state after its whole input.
+    /// - Returns: scores, statistics, and per sentence the state kept (`nil` unless `keep` asked
+    ///   for it and the input was not already wholly known).
+    func scoreSharingPrefixes(
+        _ sentences: [[Int]], adapters: [String?]?, known: [PrefixState?]?, keep: [Bool]?,
+        checkpoint: () throws -> Void
+    ) throws -> (scores: [Float], statistics: PrefixSharingStatistics, kept: [PrefixState?]) {
         let inputs = sentences.map { [config.bosTokenId] + $0 }
         try validate(sequences: inputs)
         let groupNames = try adapterGroups(adapters, count: sentences.count)
+        let adapterGroup = { (sentence: Int) in groupNames?.groups[sentence] ?? 0 }
         if inputs.isEmpty {
-            return ([], PrefixSharingStatistics(computedPositions: 0, totalPositions: 0, waves: 0))
+            return ([], PrefixSharingStatistics(computedPositions: 0, totalPositions: 0, waves: 0), [])
         }
-        let trie = PrefixTrie(sequences: inputs, groups: groupNames?.groups)
+        // Starts: where a sentence's computation begins (adapter group + known prefix). Sentences
+        // continue from a start's state; only sentences of one start share trie nodes.
+        struct StartKey: Hashable {
+            var adapterGroup: Int
+            var prefix: [Int]
+        }
+        var startIndex: [StartKey: Int] = [:]
+        var starts: [(adapterGroup: Int, state: PrefixState?)] = []
+        var startOf: [Int] = []
+        for index in inputs.indices {
+            let state = known?[index]
+            let length = state?.positions ?? 0
+            precondition(length <= inputs[index].count, "a known state covers at most the input")
+            let key = StartKey(adapterGroup: adapterGroup(index), prefix: Array(inputs[index][0..<length]))
+            if startIndex[key] == nil {
+                startIndex[key] = starts.count
+                starts.append((key.adapterGroup, state))
+            }
+            startOf.append(startIndex[key]!)
+        }
+        // The trie holds the parts after the known prefixes; wholly known inputs need no node.
+        var trieSentences: [Int] = []
+        var suffixes: [[Int]] = []
+        for index in inputs.indices {
+            let length = known?[index]?.positions ?? 0
+            if length < inputs[index].count {
+                trieSentences.append(index)
+                suffixes.append(Array(inputs[index][length...]))
+            }
+        }
+        let trie = PrefixTrie(sequences: suffixes, groups: trieSentences.map { startOf[$0] })
         let nodes = trie.nodes
+        let keepWanted = keep ?? []
+        var keepAtNode = [[Int]](repeating: [], count: nodes.count)
+        for (position, sentence) in trieSentences.enumerated()
+        where keepWanted.isEmpty ? false : keepWanted[sentence] {
+            keepAtNode[trie.endNode[position]].append(sentence)
+        }
+        var keptKeyValues = [KeyValueCache?](repeating: nil, count: inputs.count)
+        var keptHidden = [[Float]?](repeating: nil, count: inputs.count)
+
+        // What follows each start's state: the first token of each of its root nodes, and EOS when
+        // an input ends exactly there. One head row per start with a state.
+        var startFollowers = [Set<Int>](repeating: [], count: starts.count)
+        for node in nodes where node.parent == nil { startFollowers[node.group].insert(node.tokens[0]) }
+        for index in inputs.indices where (known?[index]?.positions ?? 0) == inputs[index].count {
+            startFollowers[startOf[index]].insert(config.eosTokenId)
+        }
+        var startBoundary = [[Int: Float]](repeating: [:], count: starts.count)
+        let stated = starts.indices.filter { starts[$0].state != nil }
+        if !stated.isEmpty {
+            try checkpoint()
+            let c = config.nEmbd
+            let rows = Tensor(
+                shape: [stated.count, c], storage: stated.flatMap { starts[$0].state!.finalHidden })
+            let targets = stated.map { Array(startFollowers[$0]).sorted() }
+            let values = targetLogProbabilities(hidden: rows, targets: targets)
+            for (row, start) in stated.enumerated() {
+                for (token, value) in zip(targets[row], values[row]) { startBoundary[start][token] = value }
+            }
+        }
+
         var caches = [KeyValueCache?](repeating: nil, count: nodes.count)
         // Per node: Σ log p over inner transitions, and log p of each follower of the last token.
         var innerSum = [Float](repeating: 0, count: nodes.count)
@@ -46,16 +182,18 @@ extension GPT2Model {
         let waves = trie.waves
         for batch in waves.flatMap({ Self.batches(of: $0, nodes: nodes) }) {
             try checkpoint()
-            let past = batch.map { nodes[$0].parent.flatMap { caches[$0] } }
+            let past = batch.map { index in
+                nodes[index].parent.flatMap { caches[$0] } ?? starts[nodes[index].group].state?.keyValues
+            }
             var rng: SeededGenerator? = nil
-            let keepCaches = batch.contains { !nodes[$0].children.isEmpty }
+            let keepCaches = batch.contains { !nodes[$0].children.isEmpty || !keepAtNode[$0].isEmpty }
             var routing: AdapterRouting? = nil
             if let groupNames {
                 var row = 0
                 var assignments: [(rows: Range<Int>, adapter: String)] = []
                 for index in batch {
                     let length = nodes[index].tokens.count
-                    if let name = groupNames.names[nodes[index].group] {
+                    if let name = groupNames.names[starts[nodes[index].group].adapterGroup] {
                         assignments.append((row..<(row + length), name))
                     }
                     row += length
@@ -81,6 +219,14 @@ extension GPT2Model {
                 innerSum[index] = values[row..<(row + node.tokens.count - 1)].reduce(0) { $0 + $1[0] }
                 row += node.tokens.count - 1
                 for (follower, value) in zip(targets[row], values[row]) { boundary[index][follower] = value }
+                if !keepAtNode[index].isEmpty {
+                    let c = config.nEmbd
+                    let hidden = Array(output.hidden.storage[(row * c)..<((row + 1) * c)])
+                    for sentence in keepAtNode[index] {
+                        keptKeyValues[sentence] = output.presents[slot]
+                        keptHidden[sentence] = hidden
+                    }
+                }
                 row += 1
                 if !node.children.isEmpty { caches[index] = output.presents[slot] }
             }
@@ -92,20 +238,34 @@ extension GPT2Model {
                 }
             }
         }
-        var scores: [Float] = []
-        for end in trie.endNode {
-            var total = innerSum[end] + boundary[end][config.eosTokenId]!
+        var scores = [Float](repeating: 0, count: inputs.count)
+        var kept = [PrefixState?](repeating: nil, count: inputs.count)
+        for index in inputs.indices where (known?[index]?.positions ?? 0) == inputs[index].count {
+            let state = known![index]!
+            scores[index] = state.logProbability + startBoundary[startOf[index]][config.eosTokenId]!
+        }
+        for (position, sentence) in trieSentences.enumerated() {
+            let end = trie.endNode[position]
+            let eos = boundary[end][config.eosTokenId]!
+            var total = innerSum[end] + eos
             var child = end
             while let parent = nodes[child].parent {
                 total += innerSum[parent] + boundary[parent][nodes[child].tokens[0]]!
                 child = parent
             }
-            scores.append(total)
+            if let state = starts[startOf[sentence]].state {
+                total += state.logProbability + startBoundary[startOf[sentence]][nodes[child].tokens[0]]!
+            }
+            scores[sentence] = total
+            if let keyValues = keptKeyValues[sentence], let hidden = keptHidden[sentence] {
+                kept[sentence] = PrefixState(
+                    keyValues: keyValues, finalHidden: hidden, logProbability: total - eos)
+            }
         }
         let statistics = PrefixSharingStatistics(
             computedPositions: trie.computedPositions, totalPositions: inputs.reduce(0) { $0 + $1.count },
-            waves: waves.count)
-        return (scores, statistics)
+            waves: waves.count, reusedPositions: stated.reduce(0) { $0 + starts[$1].state!.positions })
+        return (scores, statistics, kept)
     }
 
     /// Positions per forward batch of the prefix-sharing scorer (as `headChunkRows`, large enough

@@ -1,5 +1,5 @@
 import Foundation
-import NeuralLM
+public import NeuralLM
 
 /// Windows over a token sequence longer than the model's context, so every token is scored once.
 ///
@@ -9,22 +9,22 @@ import NeuralLM
 /// `stride` tokens (`stride` = `C / 2`, so each token after the first window is predicted from at
 /// least `C − stride` tokens of context). Token `i` (for `i ≥ 1`; the first token is given, not
 /// predicted) is scored in the first window that holds it, and in no other.
-struct ScoringWindow: Equatable {
+public struct ScoringWindow: Sendable, Equatable {
     /// The tokens the model sees.
-    var tokens: [Int]
+    public var tokens: [Int]
     /// The first prediction of this window that counts: index into the model's next-token
     /// log-probabilities (entry `j` predicts `tokens[j + 1]`); earlier entries were scored by the
     /// previous window and are only context here.
-    var firstScored: Int
+    public var firstScored: Int
 
     /// The stride of `windows(of:context:)` for a model of context `context`.
-    static func stride(context: Int) -> Int { max(1, context / 2) }
+    public static func stride(context: Int) -> Int { max(1, context / 2) }
 
     /// The windows covering `sequence` for a model of context `context` (at least 2).
     ///
     /// A sequence that fits is one window scored in full. Predictions across windows cover
     /// tokens `1 ..< sequence.count` exactly once, in order.
-    static func windows(of sequence: [Int], context: Int) -> [ScoringWindow] {
+    public static func windows(of sequence: [Int], context: Int) -> [ScoringWindow] {
         precondition(context >= 2, "a context of \(context) tokens predicts nothing")
         guard sequence.count > context else { return [ScoringWindow(tokens: sequence, firstScored: 0)] }
         let stride = stride(context: context)
@@ -46,7 +46,7 @@ struct ScoringWindow: Equatable {
 ///
 /// Sentences longer than the model's context are scored in `ScoringWindow`s, so every predicted
 /// token of every sentence counts exactly once.
-func evaluatePerplexity(model: GPT2Model, sentences: [[Int]], batchSize: Int = 64) throws -> (
+public func evaluatePerplexity(model: GPT2Model, sentences: [[Int]], batchSize: Int = 64) throws -> (
     perplexity: Double, tokens: Int
 ) {
     let windows = sentences.flatMap { ScoringWindow.windows(of: $0, context: model.config.nPositions) }

@@ -1,4 +1,4 @@
-import NeuralLM
+public import NeuralLM
 
 /// The pretraining token stream: sentences framed by BOS/EOS, shuffled per epoch, packed into
 /// sequences of at most `maxLength` tokens.
@@ -7,17 +7,17 @@ import NeuralLM
 /// sentence's context starting at `<|bos|>`, as in rescoring, and the engine computes no padding.
 /// The order depends only on the seed and the epoch number, so a resumed run sees exactly the batches
 /// an uninterrupted run would.
-struct PretrainingCorpus: Sendable {
+public struct PretrainingCorpus: Sendable {
     /// Framed sentences in file order.
-    let sentences: [[Int]]
+    public let sentences: [[Int]]
     /// Longest sequence (the model's `n_positions`).
-    let maxLength: Int
+    public let maxLength: Int
     /// Sequences per optimizer step.
-    let batchSize: Int
+    public let batchSize: Int
     /// Seed of the per-epoch shuffles.
-    let seed: UInt64
+    public let seed: UInt64
 
-    init(sentences: [[Int]], maxLength: Int, batchSize: Int, seed: UInt64) throws {
+    public init(sentences: [[Int]], maxLength: Int, batchSize: Int, seed: UInt64) throws {
         guard maxLength >= 2 else { throw PretrainError("sequence length \(maxLength) must be at least 2") }
         guard batchSize >= 1 else { throw PretrainError("batch size \(batchSize) must be at least 1") }
         guard sentences.contains(where: { !$0.isEmpty }) else {
@@ -30,12 +30,12 @@ struct PretrainingCorpus: Sendable {
     }
 
     /// Tokenizes one sentence per line, framed as `<|bos|> … <|eos|>`; empty lines are skipped.
-    static func frame(lines: [Substring], tokenizer: BPETokenizer) throws -> [[Int]] {
+    public static func frame(lines: [Substring], tokenizer: BPETokenizer) throws -> [[Int]] {
         try lines.filter { !$0.isEmpty }.map { try tokenizer.encodeSentence(String($0)) }
     }
 
     /// The sentence order of an epoch: a Fisher–Yates shuffle seeded by (seed, epoch).
-    func order(epoch: Int) -> [Int] {
+    public func order(epoch: Int) -> [Int] {
         var generator = SeededGenerator(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
         var indices = Array(sentences.indices)
         var i = indices.count - 1
@@ -48,7 +48,7 @@ struct PretrainingCorpus: Sendable {
     }
 
     /// Packs sentences, in the given order, greedily into sequences of 2 to `maxLength` tokens.
-    func pack(order: [Int]) -> [[Int]] {
+    public func pack(order: [Int]) -> [[Int]] {
         var sequences: [[Int]] = []
         var current: [Int] = []
         for index in order {
@@ -69,7 +69,7 @@ struct PretrainingCorpus: Sendable {
     }
 
     /// The batches of an epoch (a final partial batch is dropped so every step has `batchSize` rows).
-    func batches(epoch: Int) -> [[[Int]]] {
+    public func batches(epoch: Int) -> [[[Int]]] {
         let sequences = pack(order: order(epoch: epoch))
         return stride(from: 0, to: sequences.count - batchSize + 1, by: batchSize).map {
             Array(sequences[$0..<($0 + batchSize)])
@@ -77,14 +77,14 @@ struct PretrainingCorpus: Sendable {
     }
 
     /// Iterates batches from optimizer step `start` onwards, crossing epochs.
-    func batchSequence(from start: Int) -> BatchIterator {
+    public func batchSequence(from start: Int) -> BatchIterator {
         BatchIterator(corpus: self, step: start)
     }
 
     /// Produces the batch of each step in order; epochs are packed lazily.
-    struct BatchIterator: IteratorProtocol {
-        let corpus: PretrainingCorpus
-        private(set) var epoch = 0
+    public struct BatchIterator: IteratorProtocol {
+        public let corpus: PretrainingCorpus
+        public private(set) var epoch = 0
         private var epochBatches: [[[Int]]] = []
         private var index = 0
 
@@ -100,7 +100,7 @@ struct PretrainingCorpus: Sendable {
             index = remaining
         }
 
-        mutating func next() -> [[Int]]? {
+        public mutating func next() -> [[Int]]? {
             if index == epochBatches.count {
                 epoch += 1
                 epochBatches = corpus.batches(epoch: epoch)
@@ -113,8 +113,8 @@ struct PretrainingCorpus: Sendable {
 }
 
 /// A pretraining error with a message for the command line.
-struct PretrainError: Error, CustomStringConvertible {
-    let description: String
+public struct PretrainError: Error, Sendable, CustomStringConvertible {
+    public let description: String
 
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }

@@ -1,31 +1,31 @@
-import Foundation
-import NeuralLM
+public import Foundation
+public import NeuralLM
 
 /// The settings of a pretraining run, saved with every checkpoint and checked on resume.
-struct PretrainingSettings: Codable, Equatable {
-    var corpus: String
-    var corpusLines: Int
-    var batchSize: Int
-    var sequenceLength: Int
-    var totalSteps: Int
-    var seed: UInt64
+public struct PretrainingSettings: Sendable, Codable, Equatable {
+    public var corpus: String
+    public var corpusLines: Int
+    public var batchSize: Int
+    public var sequenceLength: Int
+    public var totalSteps: Int
+    public var seed: UInt64
 }
 
 /// What a checkpoint records beyond the trainer: settings, progress and the latest validation.
-struct PretrainingState: Codable {
-    var settings: PretrainingSettings
-    var step: Int
-    var tokensSeen: Int
-    var trainingSeconds: Double
-    var validationPerplexity: Double?
+public struct PretrainingState: Sendable, Codable {
+    public var settings: PretrainingSettings
+    public var step: Int
+    public var tokensSeen: Int
+    public var trainingSeconds: Double
+    public var validationPerplexity: Double?
 }
 
 /// Checkpoint directory handling: write beside, then swap, so a crash never leaves no checkpoint.
-enum PretrainingCheckpoint {
-    static let stateFile = "pretrain_state.json"
+public enum PretrainingCheckpoint {
+    public static let stateFile = "pretrain_state.json"
 
     /// The newest complete checkpoint in a run directory, if any.
-    static func latest(in run: URL) -> URL? {
+    public static func latest(in run: URL) -> URL? {
         for name in ["checkpoint", "checkpoint.old"] {
             let url = run.appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: url.appendingPathComponent(stateFile).path) {
@@ -36,7 +36,9 @@ enum PretrainingCheckpoint {
     }
 
     /// Saves trainer, tokenizer and state as `<run>/checkpoint`.
-    static func save(trainer: Trainer, tokenizer: BPETokenizer, state: PretrainingState, run: URL) throws {
+    public static func save(trainer: Trainer, tokenizer: BPETokenizer, state: PretrainingState, run: URL)
+        throws
+    {
         let fileManager = FileManager.default
         let staging = run.appendingPathComponent("checkpoint.partial")
         let final = run.appendingPathComponent("checkpoint")
@@ -55,24 +57,12 @@ enum PretrainingCheckpoint {
         try? fileManager.removeItem(at: old)
     }
 
-    static func readState(_ checkpoint: URL) throws -> PretrainingState {
+    public static func readState(_ checkpoint: URL) throws -> PretrainingState {
         let url = checkpoint.appendingPathComponent(stateFile)
         do {
             return try JSONDecoder().decode(PretrainingState.self, from: Data(contentsOf: url))
         } catch {
             throw PretrainError("cannot read \(url.path): \(error)")
         }
-    }
-}
-
-/// Writes progress lines straight to standard output (unbuffered, so logs of background runs are live).
-enum Console {
-    static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
-    }
-
-    static func duration(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
-        return s >= 3600 ? "\(s / 3600)h\(s % 3600 / 60)m" : s >= 60 ? "\(s / 60)m\(s % 60)s" : "\(s)s"
     }
 }
