@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Reads the shared bearer token from a file (`--bearer-token-file`), so it never appears in a
 /// process listing or shell history.
