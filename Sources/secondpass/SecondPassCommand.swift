@@ -20,6 +20,7 @@ struct SecondPassCommand: AsyncParsableCommand {
             EvaluateLMCommand.self,
             TrainCommand.self,
             PerturbCommand.self,
+            TuneCommand.self,
         ]
     )
 
