@@ -64,10 +64,15 @@ public struct RescorerReplica: Sendable {
     ///
     /// - Parameters:
     ///   - logger: where server and lifecycle events go.
+    ///   - onMetricsListening: called with the metrics listener's host and port (port 0 resolved)
+    ///     once it is bound, before `onListening`; not called without `metricsPort`.
     ///   - onListening: called once with the bound address (port 0 resolved), before any call.
     /// - Throws: `RPCError` (`UNAVAILABLE`) when the address cannot be bound, `MetricsServerError`
     ///   when the metrics port cannot.
-    public func run(logger: Logger, onListening: @Sendable (RPCServer.Address) -> Void) async throws {
+    public func run(
+        logger: Logger, onMetricsListening: @Sendable (String, Int) -> Void = { _, _ in },
+        onListening: @Sendable (RPCServer.Address) -> Void
+    ) async throws {
         var metricsServer: MetricsHTTPServer?
         var rescorerMetrics: RescorerMetrics?
         if let metricsPort = configuration.metricsPort {
@@ -75,7 +80,7 @@ public struct RescorerReplica: Sendable {
             rescorerMetrics = RescorerMetrics(metrics: metrics)
             let server = try await MetricsHTTPServer.bind(
                 host: configuration.host, port: metricsPort, metrics: metrics, logger: logger)
-            logger.info("metrics on \(server.host):\(server.port)")
+            onMetricsListening(server.host, server.port)
             metricsServer = server
         }
         var router = RPCRouter()

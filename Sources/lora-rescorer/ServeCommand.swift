@@ -12,7 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the Rescorer and grpc.health.v1.Health services until SIGTERM or SIGINT.",
         discussion: """
             Once bound, prints exactly one line 'lora-rescorer listening on HOST:PORT' on stdout \
-            (flushed), so scripts can read the port when --port is 0.
+            (flushed), so scripts can read the port when --port is 0; with --metrics-port, a line \
+            'lora-rescorer metrics on HOST:PORT' comes before it.
             """)
 
     @Option(help: "Base model directory (config.json, model.safetensors, tokenizer.json).")
@@ -193,11 +194,16 @@ struct ServeCommand: AsyncParsableCommand {
                 "queue-size": "\(configuration.rescorer.queueCapacity)",
                 "tuned-fusion": "\(engine.adapterFusion.keys.sorted())",
             ])
-        try await RescorerReplica(registry: registry, configuration: configuration).run(logger: logger) {
-            address in
-            print("lora-rescorer listening on \(address)")
-            fflush(nil)  // stdout is block-buffered when piped; scripts wait for this line
-        }
+        try await RescorerReplica(registry: registry, configuration: configuration).run(
+            logger: logger,
+            onMetricsListening: { host, port in
+                print("lora-rescorer metrics on \(host):\(port)")
+                fflush(nil)
+            },
+            onListening: { address in
+                print("lora-rescorer listening on \(address)")
+                fflush(nil)  // stdout is block-buffered when piped; scripts wait for this line
+            })
         logger.info("stopped after draining")
     }
 }
