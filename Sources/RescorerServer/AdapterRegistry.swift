@@ -7,8 +7,9 @@ import Synchronization
 /// A loaded adapter as a replica describes it (`ListAdapters`).
 public struct AdapterDescription: Sendable, Hashable {
     public var name: String
-    /// The folder it was loaded from (symbolic links resolved).
-    public var directory: URL
+    /// The folder it was loaded from (symbolic links resolved); `nil` for an adapter the starting
+    /// engine already served.
+    public var directory: URL?
     /// `lora` or `adalora` (the PEFT type).
     public var strategy: String
     public var rank: Int
@@ -107,11 +108,10 @@ public final class AdapterRegistry: Sendable {
         } else {
             directory = Self.resolved(URL(fileURLWithPath: path))
         }
-        if let existing = state.withLock({ $0.descriptions[name] }), existing.directory == directory,
-            snapshot.engine.adapterNames.contains(name)
-        {
-            return existing
+        let existing = state.withLock { state in
+            state.snapshot.engine.adapterNames.contains(name) ? state.descriptions[name] : nil
         }
+        if let existing, existing.directory == directory { return existing }
 
         // The slow part, on a scratch model without the name, outside the lock.
         var scratch = snapshot.engine.removingAdapter(named: name).model

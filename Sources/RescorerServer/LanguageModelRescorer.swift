@@ -1,4 +1,3 @@
-import Foundation
 public import H2RPC
 import NBest
 public import Rescoring
@@ -28,6 +27,8 @@ public struct LanguageModelRescorer: RescorerService {
     public let computePool: ComputePool<SnapshotJob, RescoredList>
     /// Where calls, times and batch sizes are counted; `nil` counts nothing.
     public let metrics: RescorerMetrics?
+    /// The one thread that reads and checks adapters for `LoadAdapter`, with a short queue.
+    let adapterLoader: ComputePool<LoadAdapterRequest, AdapterDescription>
 
     /// The engine a request arriving now is scored with.
     public var engine: RescoringEngine { registry.snapshot.engine }
@@ -64,6 +65,14 @@ public struct LanguageModelRescorer: RescorerService {
             }
             metrics?.recordBatch(size: jobs.count)
             return SnapshotJob.rescoreEach(jobs, limits: limits, budget: budget)
+        }
+        self.adapterLoader = ComputePool(threads: 1, queueCapacity: 4, name: "adapter-loader") {
+            requests, _ in
+            requests.map { request in
+                Result { () throws(RescorerModelError) in
+                    try registry.load(name: request.name, directory: request.path, checkingRoot: true)
+                }.mapError { $0 as any Error }
+            }
         }
         if let metrics {
             let pool = computePool
@@ -128,31 +137,23 @@ public struct LanguageModelRescorer: RescorerService {
         }
     }
 
-    /// Loads on a thread of its own: reading and checking an adapter takes a while, and must hold
-    /// neither a cooperative thread nor the requests that keep arriving meanwhile.
+    /// Loads on the loader's own thread: reading and checking an adapter takes a while, and must
+    /// hold neither a cooperative thread nor the requests that keep arriving meanwhile. Loads run
+    /// one at a time and few may wait (`RESOURCE_EXHAUSTED` beyond), so a caller cannot make the
+    /// replica read many adapters at once.
     public func loadAdapter(_ request: LoadAdapterRequest, context: ServerContext) async throws
         -> LoadAdapterResponse
     {
         try await counted("LoadAdapter") {
-            let registry = registry
-            let (name, path) = (request.name, request.path)
-            let result: Result<AdapterDescription, RescorerModelError> = await withCheckedContinuation {
-                continuation in
-                let thread = Thread {
-                    continuation.resume(
-                        returning: Result { () throws(RescorerModelError) in
-                            try registry.load(name: name, directory: path, checkingRoot: true)
-                        })
-                }
-                thread.name = "adapter-loader"
-                thread.start()
-            }
-            switch result {
-            case .success(let adapter):
-                return LoadAdapterResponse(adapter: AdapterInfo(adapter, baseModelID: engine.modelID))
-            case .failure(let error):
+            let loaded: AdapterDescription
+            do {
+                loaded = try await adapterLoader.submit(request, deadline: context.deadline).value
+            } catch let error as RescorerModelError {
+                throw RescorerStatus.error(for: error)
+            } catch let error as ComputePoolError {
                 throw RescorerStatus.error(for: error)
             }
+            return LoadAdapterResponse(adapter: AdapterInfo(loaded, baseModelID: engine.modelID))
         }
     }
 
