@@ -171,6 +171,13 @@ let package = Package(
                 "RescoringMessages", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .testTarget(
+            name: "ServiceMetricsTests",
+            dependencies: [
+                "ServiceMetrics",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "DataTests", dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM"]),
         /// The `secondpass` command line, run as a process on fixture files.
         .testTarget(
