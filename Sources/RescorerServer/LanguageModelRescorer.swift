@@ -75,9 +75,12 @@ public struct LanguageModelRescorer: RescorerService {
             }
         }
         if let metrics {
+            // Weak: the pool's work closure holds the metrics, so a strong reference back would
+            // keep the pool (and its threads) alive for good.
             let pool = computePool
             metrics.observe(
-                pool: { pool.statistics }, adapters: { registry.snapshot.engine.adapterNames.count })
+                pool: { [weak pool] in pool?.statistics ?? ComputePoolStatistics() },
+                adapters: { registry.snapshot.engine.adapterNames.count })
         }
     }
 
