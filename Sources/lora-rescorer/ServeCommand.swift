@@ -77,7 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("compute-threads"),
-        help: "Threads that run LM scoring (default: one per core); OpenBLAS runs one thread in each.")
+        help: "Threads that run LM scoring (the default is the core count); OpenBLAS runs one thread in each.")
     var computeThreads = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(
@@ -107,7 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("metrics-port"),
         help:
-            "Serve Prometheus text metrics at http://HOST:PORT/metrics (0 picks a port, logged on stderr); off when absent."
+            "Serve Prometheus text metrics at http://HOST:PORT/metrics (0 picks a port, printed on stdout before the listening line); off when absent."
     )
     var metricsPort: Int?
 
