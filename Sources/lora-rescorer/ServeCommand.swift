@@ -77,7 +77,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("compute-threads"),
-        help: "Threads that run LM scoring (the default is the core count); OpenBLAS runs one thread in each.")
+        help: "Threads that run LM scoring (the default is the core count); OpenBLAS runs one thread in each."
+    )
     var computeThreads = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(
