@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // MARK: C libraries through pkg-config
@@ -68,10 +70,24 @@ let package = Package(
         .target(name: "OfflineRescoring", dependencies: ["Rescoring", "NBest", "FirstPass", "Evaluation"]),
 
         // MARK: Services (the edge where the transport meets the domain)
+        /// Prometheus text metrics (swift-metrics through swift-prometheus) on a small HTTP/1 port.
+        .target(
+            name: "ServiceMetrics",
+            dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .target(
             name: "RescorerServer",
             dependencies: [
                 "Rescoring", "NBest", "NeuralLM", "Adaptation", "H2RPC", "RescoringMessages", "RescoringRPC",
+                "ServiceMetrics",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -100,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "lora-rescorer",
             dependencies: [
-                "RescorerServer", "Rescoring", "H2RPC",
+                "RescorerServer", "Rescoring", "H2RPC", "NeuralLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -175,7 +191,7 @@ let package = Package(
             name: "RescoringTests",
             dependencies: [
                 "Rescoring", "RescorerServer", "RescoringRPC", "RescoringMessages", "H2RPC", "NeuralLM",
-                "NBest", "OfflineRescoring", "FirstPass", "Evaluation",
+                "NBest", "OfflineRescoring", "FirstPass", "Evaluation", "Adaptation", "ServiceMetrics",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
@@ -183,6 +199,13 @@ let package = Package(
             dependencies: [
                 "SecondPassTestSupport", "lora-rescorer", "RescorerServer", "Rescoring", "RescoringRPC",
                 "RescoringMessages", "H2RPC",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "ServiceMetricsTests",
+            dependencies: [
+                "ServiceMetrics",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(

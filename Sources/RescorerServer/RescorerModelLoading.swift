@@ -44,8 +44,13 @@ public struct RescorerModelError: Error, Sendable, CustomStringConvertible {
         public static let corruptFile = Code("corruptFile")
         /// An adapter does not fit the base model (modules, shapes, base fingerprint).
         public static let adapterMismatch = Code("adapterMismatch")
-        /// An `--adapter` value is not `NAME=DIRECTORY`, or two adapters share a name.
+        /// An `--adapter` value is not `NAME=DIRECTORY`, two adapters share a name, or a
+        /// `LoadAdapter` call has an empty name or path.
         public static let invalidAdapterSpecification = Code("invalidAdapterSpecification")
+        /// A `LoadAdapter` path lies outside the replica's `--adapter-root` (or none is allowed).
+        public static let outsideAdapterRoot = Code("outsideAdapterRoot")
+        /// An `UnloadAdapter` call names an adapter that is not loaded.
+        public static let unknownAdapter = Code("unknownAdapter")
     }
 
     public var code: Code
@@ -102,25 +107,7 @@ extension RescoringEngine {
                 throw RescorerModelError(
                     .invalidAdapterSpecification, "two adapters are named '\(adapter.name)'")
             }
-            try requireDirectory(adapter.directory, what: "adapter '\(adapter.name)' directory")
-            for file in ["adapter_config.json", "adapter_model.safetensors"] {
-                try requireFile(
-                    adapter.directory.appendingPathComponent(file), what: "adapter '\(adapter.name)' file")
-            }
-            do {
-                try PEFTAdapterFiles.loadServing(named: adapter.name, from: adapter.directory, into: &model)
-            } catch let error as NeuralLMError {
-                let code: RescorerModelError.Code =
-                    error.code == .baseMismatch ? .adapterMismatch : .corruptFile
-                throw RescorerModelError(
-                    code,
-                    "cannot load adapter '\(adapter.name)' from \(adapter.directory.path): \(error.message)",
-                    cause: error)
-            } catch {
-                throw RescorerModelError(
-                    .corruptFile,
-                    "cannot load adapter '\(adapter.name)' from \(adapter.directory.path): \(error)")
-            }
+            try loadServingAdapter(adapter, into: &model)
         }
 
         let tokenizer: BPETokenizer
@@ -139,6 +126,35 @@ extension RescoringEngine {
             modelID:
                 "\(modelDirectory.standardizedFileURL.lastPathComponent) (gpt2, \(model.parameterCount) parameters)",
             defaultFusion: defaultFusion)
+    }
+
+    /// Checks the adapter's files and registers it as the serving adapter `source.name` of
+    /// `model`, which is left unchanged on failure.
+    ///
+    /// - Throws: `RescorerModelError`: `.missingFile` naming the directory or file,
+    ///   `.adapterMismatch` when it does not fit the base (fingerprint, shapes, modules),
+    ///   `.corruptFile` otherwise, each with the loader's reason.
+    @discardableResult
+    static func loadServingAdapter(_ source: AdapterSource, into model: inout GPT2Model)
+        throws(RescorerModelError)
+        -> PEFTAdapterFiles.Loaded
+    {
+        try requireDirectory(source.directory, what: "adapter '\(source.name)' directory")
+        for file in ["adapter_config.json", "adapter_model.safetensors"] {
+            try requireFile(
+                source.directory.appendingPathComponent(file), what: "adapter '\(source.name)' file")
+        }
+        do {
+            return try PEFTAdapterFiles.loadServing(named: source.name, from: source.directory, into: &model)
+        } catch let error as NeuralLMError {
+            let code: RescorerModelError.Code = error.code == .baseMismatch ? .adapterMismatch : .corruptFile
+            throw RescorerModelError(
+                code, "cannot load adapter '\(source.name)' from \(source.directory.path): \(error.message)",
+                cause: error)
+        } catch {
+            throw RescorerModelError(
+                .corruptFile, "cannot load adapter '\(source.name)' from \(source.directory.path): \(error)")
+        }
     }
 
     private static func requireDirectory(_ url: URL, what: String) throws(RescorerModelError) {

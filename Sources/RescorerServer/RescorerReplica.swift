@@ -1,8 +1,10 @@
+public import Foundation
 public import H2RPC
 public import Logging
 public import Rescoring
 import RescoringRPC
 import ServiceLifecycle
+import ServiceMetrics
 
 /// How one rescorer replica listens and identifies itself (the `lora-rescorer serve` flags).
 public struct RescorerReplicaConfiguration: Sendable {
@@ -16,6 +18,12 @@ public struct RescorerReplicaConfiguration: Sendable {
     public var bearerToken: String?
     /// How long in-flight calls may run after SIGTERM/SIGINT before they are cut.
     public var shutdownGracePeriod: Duration = .seconds(10)
+    /// Compute threads, queue, batching and request limits of the `Rescorer` service.
+    public var rescorer = RescorerConfiguration()
+    /// The directory tree `LoadAdapter` may read; `nil` refuses every run-time load.
+    public var adapterRoot: URL?
+    /// Port of the Prometheus `/metrics` listener (0 picks one); `nil` serves no metrics.
+    public var metricsPort: Int?
 
     public init() {}
 }
@@ -27,13 +35,23 @@ public struct RescorerReplicaConfiguration: Sendable {
 /// then the server sends GOAWAY, lets in-flight calls finish within the grace period, and
 /// `run` returns normally, so the process exits 0.
 public struct RescorerReplica: Sendable {
-    public let engine: RescoringEngine
+    /// The adapters served; `LoadAdapter`/`UnloadAdapter` change them while the replica runs.
+    public let registry: AdapterRegistry
     public let configuration: RescorerReplicaConfiguration
     /// The health service, exposed so callers can watch or change statuses.
     public let health: HealthService
 
+    /// A replica serving `engine`'s adapters, and those `LoadAdapter` may add from
+    /// `configuration.adapterRoot`.
     public init(engine: RescoringEngine, configuration: RescorerReplicaConfiguration) {
-        self.engine = engine
+        self.init(
+            registry: AdapterRegistry(engine: engine, allowedRoot: configuration.adapterRoot),
+            configuration: configuration)
+    }
+
+    /// A replica serving `registry` (whose adapter root, not `configuration.adapterRoot`, applies).
+    public init(registry: AdapterRegistry, configuration: RescorerReplicaConfiguration) {
+        self.registry = registry
         self.configuration = configuration
         self.health = HealthService(
             statuses: ["": .serving, RescorerMethods.serviceName: .serving])
@@ -41,14 +59,35 @@ public struct RescorerReplica: Sendable {
 
     /// Serves until SIGTERM/SIGINT (or cancellation) and the drain that follows.
     ///
+    /// The metrics port, when configured, is bound first and logged (`metrics on HOST:PORT`), so a
+    /// busy port fails the start rather than the scrape.
+    ///
     /// - Parameters:
     ///   - logger: where server and lifecycle events go.
+    ///   - onMetricsListening: called with the metrics listener's host and port (port 0 resolved)
+    ///     once it is bound, before `onListening`; not called without `metricsPort`.
     ///   - onListening: called once with the bound address (port 0 resolved), before any call.
-    /// - Throws: `RPCError` (`UNAVAILABLE`) when the address cannot be bound.
-    public func run(logger: Logger, onListening: @Sendable (RPCServer.Address) -> Void) async throws {
+    /// - Throws: `RPCError` (`UNAVAILABLE`) when the address cannot be bound, `MetricsServerError`
+    ///   when the metrics port cannot.
+    public func run(
+        logger: Logger, onMetricsListening: @Sendable (String, Int) -> Void = { _, _ in },
+        onListening: @Sendable (RPCServer.Address) -> Void
+    ) async throws {
+        var metricsServer: MetricsHTTPServer?
+        var rescorerMetrics: RescorerMetrics?
+        if let metricsPort = configuration.metricsPort {
+            let metrics = ServiceMetrics()
+            rescorerMetrics = RescorerMetrics(metrics: metrics)
+            let server = try await MetricsHTTPServer.bind(
+                host: configuration.host, port: metricsPort, metrics: metrics, logger: logger)
+            onMetricsListening(server.host, server.port)
+            metricsServer = server
+        }
         var router = RPCRouter()
-        // lead: wire RescorerConfiguration flags here (max hypotheses/tokens, compute threads, queue size).
-        router.register(LanguageModelRescorer(engine: engine, replicaID: configuration.replicaID))
+        router.register(
+            LanguageModelRescorer(
+                registry: registry, replicaID: configuration.replicaID, configuration: configuration.rescorer,
+                metrics: rescorerMetrics))
         router.registerHealthAndReflection(health)
 
         var serverConfiguration = ServerConfiguration()
@@ -58,10 +97,12 @@ public struct RescorerReplica: Sendable {
         serverConfiguration.shutdownGracePeriod = configuration.shutdownGracePeriod
         let server = RPCServer(router: router, configuration: serverConfiguration, logger: logger)
 
-        // Companions shut down before the server: the health drain runs before its GOAWAY.
+        // Companions shut down before the server, in reverse order: the health drain runs first,
+        // then the metrics listener, then the server's GOAWAY.
+        let metricsCompanions: [any Service] = metricsServer.map { [$0] } ?? []
         try await ServerProcess.run(
-            server: server, companions: [HealthDrain(health: health, logger: logger)], logger: logger,
-            onListening: onListening)
+            server: server, companions: metricsCompanions + [HealthDrain(health: health, logger: logger)],
+            logger: logger, onListening: onListening)
     }
 }
 

@@ -24,4 +24,20 @@ enum RescorerStatus {
         case .shutDown: RPCError(code: .unavailable, message: error.message)
         }
     }
+
+    /// `LoadAdapter`/`UnloadAdapter` failures: a path outside the root is refused before any file
+    /// is read (so a caller cannot probe the server's files), a missing directory is `NOT_FOUND`,
+    /// files that are not a valid adapter are the caller's mistake, and an adapter made for another
+    /// base model cannot be served by this one.
+    static func error(for error: RescorerModelError) -> RPCError {
+        let code: RPCError.Code =
+            switch error.code {
+            case .outsideAdapterRoot: .permissionDenied
+            case .unknownAdapter: .notFound
+            case .missingFile: .notFound
+            case .adapterMismatch: .failedPrecondition
+            default: .invalidArgument
+            }
+        return RPCError(code: code, message: error.message)
+    }
 }

@@ -26,7 +26,7 @@ extension RescoringEngine {
                 "utterance \(utterance): adapter '\(name)' is not loaded"
                     + " (loaded: \(adapterNames.sorted().joined(separator: ", ")))")
         }
-        let fusion = job.fusion ?? defaultFusion
+        let fusion = job.fusion ?? fusion(forAdapter: job.adapter)
         guard [fusion.firstPassWeight, fusion.lmWeight, fusion.lengthBonus].allSatisfy(\.isFinite) else {
             throw RescoringError(.invalidRequest, "utterance \(utterance): fusion weights must be finite")
         }

@@ -4,16 +4,23 @@ public import NeuralLM
 /// Reranks first-pass N-best lists with a frozen GPT-2 language model and named adapters.
 ///
 /// The engine is a value shared by every stream: scoring reads the model and never mutates it,
-/// so concurrent callers need no lock. One call scores all hypotheses of all its jobs in a single
+/// so concurrent callers need no lock. Adapters change by making a new engine value
+/// (`addingAdapter`, `removingAdapter`): the copy shares the frozen base weights (copy-on-write
+/// arrays) and owns only its adapter table, so a caller holding the old value keeps scoring with
+/// the adapters it started with. One call scores all hypotheses of all its jobs in a single
 /// prefix-shared pass, so a batch may mix lists and adapters (each sentence is routed to its own
 /// adapter, and prefixes are shared only within an adapter).
 public struct RescoringEngine: Sendable {
-    public let model: GPT2Model
+    public internal(set) var model: GPT2Model
     public let tokenizer: BPETokenizer
     /// Identifies the base model in results (e.g. its directory name and parameter count).
     public let modelID: String
-    /// Weights used when a job does not override them.
+    /// Weights for the base model, and for adapters without their own entry, when a job does not
+    /// override them.
     public var defaultFusion: ScoreFusion
+    /// Tuned weights by adapter name (`secondpass tune`); names not loaded yet may be listed, so
+    /// an adapter loaded later finds its weights.
+    public var adapterFusion: [String: ScoreFusion] = [:]
 
     public init(
         model: GPT2Model, tokenizer: BPETokenizer, modelID: String, defaultFusion: ScoreFusion = ScoreFusion()
@@ -26,6 +33,11 @@ public struct RescoringEngine: Sendable {
 
     /// The adapters this engine can score with.
     public var adapterNames: Set<String> { model.servingAdapterNames }
+
+    /// The weights a job without its own uses: the adapter's tuned ones, else `defaultFusion`.
+    public func fusion(forAdapter adapter: String?) -> ScoreFusion {
+        adapter.flatMap { adapterFusion[$0] } ?? defaultFusion
+    }
 
     /// Rescores every job in one batched, prefix-shared LM pass.
     ///
@@ -110,7 +122,7 @@ public struct RescoringEngine: Sendable {
         var cursor = 0
         for entry in prepared {
             let job = entry.job
-            let fusion = job.fusion ?? defaultFusion
+            let fusion = job.fusion ?? fusion(forAdapter: job.adapter)
             var ranking: [RescoredHypothesis] = []
             for (index, hypothesis) in entry.list.hypotheses.enumerated() {
                 let lm = Double(scores[cursor])

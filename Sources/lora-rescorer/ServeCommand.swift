@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NeuralLM
 import RescorerServer
 import Rescoring
 
@@ -11,7 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the Rescorer and grpc.health.v1.Health services until SIGTERM or SIGINT.",
         discussion: """
             Once bound, prints exactly one line 'lora-rescorer listening on HOST:PORT' on stdout \
-            (flushed), so scripts can read the port when --port is 0.
+            (flushed), so scripts can read the port when --port is 0; with --metrics-port, a line \
+            'lora-rescorer metrics on HOST:PORT' comes before it.
             """)
 
     @Option(help: "Base model directory (config.json, model.safetensors, tokenizer.json).")
@@ -50,11 +52,65 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("fusion-length-bonus"), help: "Default bonus per word in the fused score.")
     var fusionLengthBonus = 1.5
 
+    @Option(
+        name: .customLong("fusion"),
+        help: """
+            Tuning file from 'secondpass tune': fusion weights per adapter (and for the base model), \
+            used when a request sends none; overrides --fusion-lm-weight/--fusion-length-bonus where it has an entry.
+            """)
+    var fusionFile: String?
+
     @Option(help: "Log level on stderr (trace, debug, info, notice, warning, error, critical).")
     var logLevel = "info"
 
-    // lead: wire RescorerConfiguration flags here (--max-hypotheses, --max-tokens,
-    // --compute-threads, --queue-size) once LanguageModelRescorer takes the configuration.
+    @Option(
+        name: .customLong("max-hypotheses"),
+        help:
+            "Most hypotheses one request may have rescored (after its max_hypotheses cut); more is INVALID_ARGUMENT."
+    )
+    var maxHypotheses = RescoringLimits().maxHypothesesPerList
+
+    @Option(
+        name: .customLong("max-tokens"),
+        help: "Most tokens all rescored hypotheses of one request may hold; more is INVALID_ARGUMENT.")
+    var maxTokens = RescoringLimits().maxTokensPerList
+
+    @Option(
+        name: .customLong("compute-threads"),
+        help: "Threads that run LM scoring (the default is the core count); OpenBLAS runs one thread in each."
+    )
+    var computeThreads = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(
+        name: .customLong("queue-size"),
+        help:
+            "Requests that may wait for a compute thread before RESOURCE_EXHAUSTED (default: 16 per thread).")
+    var queueSize: Int?
+
+    @Option(
+        name: .customLong("max-batch"),
+        help: "Waiting requests (from any streams) one LM pass may score together; 1 turns batching off.")
+    var maxBatch = RescorerConfiguration().batching.maximumJobs
+
+    @Option(
+        name: .customLong("max-batch-bytes"),
+        help: "Hypothesis text (UTF-8 bytes) of the requests one batch may join; a larger request runs alone."
+    )
+    var maxBatchBytes = RescorerConfiguration().batching.maximumCost
+
+    @Option(
+        name: .customLong("adapter-root"),
+        help:
+            "Directory whose adapters LoadAdapter may load at run time; without it every LoadAdapter is PERMISSION_DENIED."
+    )
+    var adapterRoot: String?
+
+    @Option(
+        name: .customLong("metrics-port"),
+        help:
+            "Serve Prometheus text metrics at http://HOST:PORT/metrics (0 picks a port, printed on stdout before the listening line); off when absent."
+    )
+    var metricsPort: Int?
 
     func validate() throws {
         guard (0...65535).contains(port) else {
@@ -71,6 +127,24 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard fusionLMWeight.isFinite, fusionLengthBonus.isFinite else {
             throw ValidationError("--fusion-lm-weight and --fusion-length-bonus must be finite")
+        }
+        for (flag, value) in [
+            ("--max-hypotheses", maxHypotheses), ("--max-tokens", maxTokens),
+            ("--compute-threads", computeThreads),
+            ("--queue-size", queueSize ?? 1), ("--max-batch", maxBatch), ("--max-batch-bytes", maxBatchBytes),
+        ] where value < 1 {
+            throw ValidationError("\(flag) must be at least 1, not \(value)")
+        }
+        if let metricsPort, !(0...65535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be 0...65535, not \(metricsPort)")
+        }
+        if let adapterRoot {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: adapterRoot, isDirectory: &isDirectory),
+                isDirectory.boolValue
+            else {
+                throw ValidationError("--adapter-root \(adapterRoot) is not a directory")
+            }
         }
     }
 
@@ -89,22 +163,48 @@ struct ServeCommand: AsyncParsableCommand {
         if let bearerTokenFile {
             configuration.bearerToken = try BearerToken.read(from: bearerTokenFile)
         }
-        let engine = try RescoringEngine.load(
-            modelDirectory: URL(fileURLWithPath: model),
-            adapters: adapters.map { spec throws(RescorerModelError) in try AdapterSource(parsing: spec) },
+        configuration.rescorer = RescorerConfiguration(
+            computeThreads: computeThreads, queueCapacity: queueSize,
+            limits: RescoringLimits(maxHypothesesPerList: maxHypotheses, maxTokensPerList: maxTokens),
+            batching: ComputeBatching(maximumJobs: maxBatch, maximumCost: maxBatchBytes))
+        configuration.adapterRoot = adapterRoot.map { URL(fileURLWithPath: $0) }
+        configuration.metricsPort = metricsPort
+        // Each compute thread runs its own passes; a multi-threaded OpenBLAS inside each would put
+        // threads × cores workers on the cores.
+        BLAS.setThreadCount(1)
+        let tuning = try fusionFile.map { path throws(FusionTuningFile.Failure) in
+            try FusionTuningFile.read(from: URL(fileURLWithPath: path))
+        }
+        let startingAdapters = try adapters.map { spec throws(RescorerModelError) in
+            try AdapterSource(parsing: spec)
+        }
+        var engine = try RescoringEngine.load(
+            modelDirectory: URL(fileURLWithPath: model), adapters: [],
             defaultFusion: ScoreFusion(
                 firstPassWeight: 1, lmWeight: fusionLMWeight, lengthBonus: fusionLengthBonus))
+        if let tuning { engine = tuning.applied(to: engine) }
+        let registry = AdapterRegistry(engine: engine, allowedRoot: configuration.adapterRoot)
+        for adapter in startingAdapters {
+            try registry.load(name: adapter.name, directory: adapter.directory.path, checkingRoot: false)
+        }
         logger.info(
             "loaded model",
             metadata: [
-                "model": "\(engine.modelID)", "adapters": "\(engine.adapterNames.sorted())",
-                "replica": "\(replicaID)",
+                "model": "\(engine.modelID)", "adapters": "\(startingAdapters.map(\.name))",
+                "replica": "\(replicaID)", "compute-threads": "\(configuration.rescorer.computeThreads)",
+                "queue-size": "\(configuration.rescorer.queueCapacity)",
+                "tuned-fusion": "\(engine.adapterFusion.keys.sorted())",
             ])
-        try await RescorerReplica(engine: engine, configuration: configuration).run(logger: logger) {
-            address in
-            print("lora-rescorer listening on \(address)")
-            fflush(nil)  // stdout is block-buffered when piped; scripts wait for this line
-        }
+        try await RescorerReplica(registry: registry, configuration: configuration).run(
+            logger: logger,
+            onMetricsListening: { host, port in
+                print("lora-rescorer metrics on \(host):\(port)")
+                fflush(nil)
+            },
+            onListening: { address in
+                print("lora-rescorer listening on \(address)")
+                fflush(nil)  // stdout is block-buffered when piped; scripts wait for this line
+            })
         logger.info("stopped after draining")
     }
 }

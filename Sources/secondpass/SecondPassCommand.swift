@@ -21,6 +21,7 @@ struct SecondPassCommand: AsyncParsableCommand {
             TrainCommand.self,
             PerturbCommand.self,
             RescoreCommand.self,
+            TuneCommand.self,
         ]
     )
 

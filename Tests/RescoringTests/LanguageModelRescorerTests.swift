@@ -95,14 +95,15 @@ import Testing
         }
     }
 
-    @Test func adaptersAreListedAndHotLoadingIsRefusedClearly() async throws {
+    @Test func withoutAnAdapterRootRunTimeLoadingIsRefusedClearly() async throws {
         try await withRescorer { client, _ in
             let listed = try await client.listAdapters()
             #expect(listed.adapters.isEmpty)
             let load = await #expect(throws: RPCError.self) {
                 try await client.loadAdapter(LoadAdapterRequest(name: "austen", path: "/nonexistent"))
             }
-            #expect(load?.code == .unimplemented)
+            #expect(load?.code == .permissionDenied)
+            #expect(load?.message.contains("--adapter-root") == true, "\(String(describing: load))")
         }
     }
 }

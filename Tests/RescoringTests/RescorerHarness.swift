@@ -17,7 +17,15 @@ enum RescorerHarness {
         engine: RescoringEngine, configuration: RescorerConfiguration = RescorerConfiguration(),
         _ body: (RPCClient, LanguageModelRescorer) async throws -> Result
     ) async throws -> Result {
-        let rescorer = LanguageModelRescorer(engine: engine, replicaID: "r0", configuration: configuration)
+        try await withServer(
+            rescorer: LanguageModelRescorer(engine: engine, replicaID: "r0", configuration: configuration),
+            body)
+    }
+
+    /// Serves `rescorer` (e.g. one over an `AdapterRegistry` with an adapter root, or with metrics).
+    static func withServer<Result>(
+        rescorer: LanguageModelRescorer, _ body: (RPCClient, LanguageModelRescorer) async throws -> Result
+    ) async throws -> Result {
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.shutdownGracePeriod = .seconds(2)
         let services: [any RPCService] = [

@@ -11,18 +11,22 @@ enum TinyEngine {
         "he walked to the house", "they spoke of the weather",
     ]
 
-    static func make(lmWeight: Double = 0.5, lengthBonus: Double = 0) throws -> RescoringEngine {
-        try make(lmWeight: lmWeight, lengthBonus: lengthBonus, positions: 24, width: 16, layers: 2)
+    /// - Parameter seed: the weights' seed; another seed makes another base of the same shapes.
+    static func make(lmWeight: Double = 0.5, lengthBonus: Double = 0, seed: UInt64 = 7) throws
+        -> RescoringEngine
+    {
+        try make(
+            lmWeight: lmWeight, lengthBonus: lengthBonus, positions: 24, width: 16, layers: 2, seed: seed)
     }
 
     /// A wider, deeper model (context 64) whose lists from `randomList` take seconds to score in a
     /// debug build: long enough that a test can cancel the work while it runs.
     static func makeHeavy() throws -> RescoringEngine {
-        try make(lmWeight: 0.5, lengthBonus: 0, positions: 64, width: 64, layers: 4)
+        try make(lmWeight: 0.5, lengthBonus: 0, positions: 64, width: 64, layers: 4, seed: 7)
     }
 
     private static func make(
-        lmWeight: Double, lengthBonus: Double, positions: Int, width: Int, layers: Int
+        lmWeight: Double, lengthBonus: Double, positions: Int, width: Int, layers: Int, seed: UInt64
     ) throws -> RescoringEngine {
         let tokenizer = try BPETrainer(vocabularySize: 300, minimumPairCount: 1).train(sentences)
         let bos = try #require(tokenizer.id(of: .bos))
@@ -32,7 +36,7 @@ enum TinyEngine {
             nHead: 2,
             bosTokenId: bos,
             eosTokenId: eos, dropout: 0)
-        let model = try GPT2Model(config: config, seed: 7)
+        let model = try GPT2Model(config: config, seed: seed)
         return RescoringEngine(
             model: model, tokenizer: tokenizer, modelID: "tiny",
             defaultFusion: ScoreFusion(firstPassWeight: 1, lmWeight: lmWeight, lengthBonus: lengthBonus))

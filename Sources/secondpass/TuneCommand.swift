@@ -1,0 +1,174 @@
+import ArgumentParser
+import Evaluation
+import FirstPass
+import Foundation
+import NBest
+import RescorerServer
+import Rescoring
+
+/// `secondpass tune`: fusion weights per adapter that minimise WER on a development N-best set,
+/// written as the tuning file `lora-rescorer --fusion` reads.
+///
+/// Each list is scored by the LM once per adapter (the same engine and batching as the service);
+/// the search then only re-ranks stored scores (`FusionTuner`), so a grid of hundreds of points
+/// costs no more LM time than one pass.
+struct TuneCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tune",
+        abstract:
+            "Tune fusion weights (first-pass, LM, length bonus) per adapter on a development N-best set.",
+        discussion: """
+            Writes JSON keyed by adapter name (and 'base' for the model alone) with the weights and the \
+            development WER before (with the starting weights) and after; pass it to \
+            'lora-rescorer serve --fusion FILE'. The search keeps the starting weights unless a \
+            candidate is strictly better, so the development WER never gets worse.
+            """)
+
+    @Option(help: "Base model directory (config.json, model.safetensors, tokenizer.json).")
+    var model: String
+
+    @Option(
+        name: .customLong("adapter"),
+        help: "A PEFT LoRA adapter to tune weights for, as NAME=DIRECTORY (repeatable).")
+    var adapters: [String] = []
+
+    @Option(help: "Development set: N-best JSONL with references (Docs/nbest-jsonl.md).")
+    var nbest: String
+
+    @Option(name: .shortAndLong, help: "Tuning file to write (JSON).")
+    var output: String
+
+    @Option(help: "Search method: grid (every combination) or line (coordinate descent from the start).")
+    var method: String = FusionTuner.Method.grid.rawValue
+
+    @Flag(name: .customLong("no-base"), help: "Tune only the adapters, not the base model alone.")
+    var skipBase = false
+
+    @Option(name: .customLong("start-lm-weight"), help: "Starting LM weight (lora-rescorer's default).")
+    var startLMWeight = 0.3
+
+    @Option(
+        name: .customLong("start-length-bonus"),
+        help: "Starting length bonus per word (lora-rescorer's default).")
+    var startLengthBonus = 1.5
+
+    @Option(name: .customLong("lm-weights"), help: "Candidate LM weights as FROM:TO:STEP.")
+    var lmWeights = "0:1.5:0.05"
+
+    @Option(name: .customLong("length-bonuses"), help: "Candidate length bonuses as FROM:TO:STEP.")
+    var lengthBonuses = "-1:3:0.25"
+
+    @Option(
+        name: .customLong("first-pass-weights"),
+        help: "Candidate first-pass weights as FROM:TO:STEP (only ratios matter, so 1 alone suffices).")
+    var firstPassWeights = "1:1:1"
+
+    func validate() throws {
+        guard FusionTuner.Method(rawValue: method) != nil else {
+            throw ValidationError("--method must be grid or line, not '\(method)'")
+        }
+        for (flag, value) in [
+            ("--lm-weights", lmWeights), ("--length-bonuses", lengthBonuses),
+            ("--first-pass-weights", firstPassWeights),
+        ] {
+            _ = try Self.range(value, flag: flag)
+        }
+        guard startLMWeight.isFinite, startLengthBonus.isFinite else {
+            throw ValidationError("--start-lm-weight and --start-length-bonus must be finite")
+        }
+        guard !skipBase || !adapters.isEmpty else {
+            throw ValidationError("--no-base leaves nothing to tune: give at least one --adapter")
+        }
+    }
+
+    /// The values FROM, FROM+STEP, … up to TO (at most 10,000 of them).
+    static func range(_ text: String, flag: String) throws -> [Double] {
+        let parts = text.split(separator: ":").map { Double($0) }
+        guard parts.count == 3, let from = parts[0], let to = parts[1], let step = parts[2],
+            [from, to, step].allSatisfy(\.isFinite), step > 0, to >= from, (to - from) / step < 10_000
+        else {
+            throw ValidationError("\(flag) takes FROM:TO:STEP with FROM ≤ TO and STEP > 0, not '\(text)'")
+        }
+        let count = Int(((to - from) / step + 1e-9).rounded(.down))
+        return (0...count).map { from + Double($0) * step }
+    }
+
+    func run() async throws {
+        guard let method = FusionTuner.Method(rawValue: method) else { throw ValidationError("bad --method") }
+        let space = FusionTuner.SearchSpace(
+            firstPassWeights: try Self.range(firstPassWeights, flag: "--first-pass-weights"),
+            lmWeights: try Self.range(lmWeights, flag: "--lm-weights"),
+            lengthBonuses: try Self.range(lengthBonuses, flag: "--length-bonuses"))
+        let records = try NBestJSONL.read(contentsOfFile: nbest).records
+        guard !records.isEmpty else { throw ValidationError("--nbest \(nbest) holds no N-best list") }
+        let sources = try adapters.map { spec throws(RescorerModelError) in try AdapterSource(parsing: spec) }
+        let start = ScoreFusion(firstPassWeight: 1, lmWeight: startLMWeight, lengthBonus: startLengthBonus)
+        let engine = try RescoringEngine.load(
+            modelDirectory: URL(fileURLWithPath: model), adapters: sources, defaultFusion: start)
+
+        var scorer = CorpusScorer()
+        let errors = records.map { record in
+            record.list.hypotheses.map {
+                scorer.counts(reference: record.reference, hypothesis: $0.text).errors
+            }
+        }
+        let referenceWords = records.map {
+            scorer.counts(reference: $0.reference, hypothesis: "").referenceWords
+        }
+
+        var file = FusionTuningFile(devSet: nbest, method: method.rawValue)
+        let names: [String?] = (skipBase ? [] : [nil]) + sources.map(\.name)
+        for name in names {
+            let utterances = try Self.utterances(
+                records, errors: errors, referenceWords: referenceWords, engine: engine, adapter: name)
+            let outcome = FusionTuner.search(utterances, start: start, space: space, method: method)
+            let entry = FusionTuningFile.Entry(
+                fusion: outcome.best, devWERBefore: outcome.startWER, devWERAfter: outcome.bestWER,
+                utterances: utterances.count)
+            if let name { file.adapters[name] = entry } else { file.base = entry }
+            print(
+                "\(name ?? "base"): lm weight \(outcome.best.lmWeight), length bonus \(outcome.best.lengthBonus),"
+                    + " first-pass weight \(outcome.best.firstPassWeight); dev WER"
+                    + " \(Self.percent(outcome.startWER)) → \(Self.percent(outcome.bestWER))"
+                    + " (\(outcome.evaluations) weightings, \(utterances.count) utterances)")
+        }
+        do {
+            try file.write(to: URL(fileURLWithPath: output))
+        } catch {
+            throw ValidationError("cannot write \(output): \(error.localizedDescription)")
+        }
+        print("wrote \(output)")
+    }
+
+    /// Every list scored once by `adapter` (nil: the base model), with its hypotheses' errors.
+    static func utterances(
+        _ records: [NBestRecord], errors: [[Int]], referenceWords: [Int], engine: RescoringEngine,
+        adapter: String?
+    ) throws -> [FusionTuner.Utterance] {
+        var utterances: [FusionTuner.Utterance] = []
+        // Batches of lists: one prefix-shared pass each, as the service would run them.
+        let batch = 32
+        for start in stride(from: 0, to: records.count, by: batch) {
+            let range = start..<min(records.count, start + batch)
+            let rescored = try engine.rescore(
+                range.map { RescoringJob(list: records[$0].list, adapter: adapter) }, limits: .unlimited)
+            for (index, list) in zip(range, rescored) {
+                var hypotheses = [FusionTuner.Hypothesis?](repeating: nil, count: list.list.hypotheses.count)
+                for scored in list.ranking {
+                    hypotheses[scored.originalIndex] = FusionTuner.Hypothesis(
+                        firstPass: scored.firstPassScore, lm: scored.lmScore,
+                        words: list.list.hypotheses[scored.originalIndex].words.count,
+                        errors: errors[index][scored.originalIndex])
+                }
+                utterances.append(
+                    FusionTuner.Utterance(
+                        hypotheses: hypotheses.compactMap { $0 }, referenceWords: referenceWords[index]))
+            }
+        }
+        return utterances
+    }
+
+    static func percent(_ rate: Double?) -> String {
+        rate.map { String(format: "%.2f%%", $0 * 100) } ?? "n/a"
+    }
+}
