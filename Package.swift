@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "secondpass", targets: ["secondpass"]),
         .executable(name: "lora-rescorer", targets: ["lora-rescorer"]),
+        .executable(name: "nbest-simulator", targets: ["nbest-simulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -56,6 +57,8 @@ let package = Package(
         .target(name: "FirstPass", dependencies: ["NBest", "Phonetics", "Evaluation", "SeededRandom"]),
         .target(name: "Adaptation", dependencies: ["NeuralLM", "Evaluation", "NBest", "Rescoring"]),
         .target(name: "Rescoring", dependencies: ["NBest", "NeuralLM"]),
+        /// The simulator's pure side: sources, conditions, plans, pacing, balancing, accounting.
+        .target(name: "Simulation", dependencies: ["FirstPass", "Phonetics", "NBest", "SeededRandom"]),
 
         // MARK: Services (the edge where the transport meets the domain)
         .target(
@@ -64,6 +67,14 @@ let package = Package(
                 "Rescoring", "NBest", "NeuralLM", "Adaptation", "H2RPC", "RescoringMessages", "RescoringRPC",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+
+        /// The simulator's client edge: replica streams with failover, records to the aggregator.
+        .target(
+            name: "SimulationClient",
+            dependencies: [
+                "Simulation", "H2RPC", "RescoringRPC", "RescoringMessages", "NBest",
+                .product(name: "Logging", package: "swift-log"),
             ]),
 
         // MARK: Executables
@@ -81,6 +92,15 @@ let package = Package(
             name: "lora-rescorer",
             dependencies: [
                 "RescorerServer", "Rescoring", "H2RPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        /// Plays the first pass against rescorer replicas and forwards results to the aggregator.
+        .executableTarget(
+            name: "nbest-simulator",
+            dependencies: [
+                "SimulationClient", "Simulation", "FirstPass", "RescorerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -153,6 +173,15 @@ let package = Package(
             dependencies: [
                 "SecondPassTestSupport", "lora-rescorer", "RescorerServer", "Rescoring", "RescoringRPC",
                 "RescoringMessages", "H2RPC",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "FirstPass", "Phonetics", "NBest"]),
+        /// Multi-process runs: nbest-simulator against lora-rescorer replicas on loopback.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "SecondPassTestSupport", "nbest-simulator", "lora-rescorer", "RescoringRPC", "RescoringMessages",
+                "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "DataTests", dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM"]),

@@ -109,7 +109,7 @@ extension RescoringEngine {
             }
             do {
                 try PEFTAdapterFiles.loadServing(named: adapter.name, from: adapter.directory, into: &model)
-            } catch let error as AdaptationError {
+            } catch let error as NeuralLMError {
                 let code: RescorerModelError.Code =
                     error.code == .baseMismatch ? .adapterMismatch : .corruptFile
                 throw RescorerModelError(
