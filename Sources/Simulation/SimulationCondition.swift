@@ -26,6 +26,13 @@ public enum SimulationCondition: Sendable, Hashable, CustomStringConvertible {
             self = .clean
             return
         }
+        let known = ["homophone-1best", "homophone-twin", "nbest"]
+        guard known.contains(family) else {
+            throw ParseError(
+                description:
+                    "unknown condition '\(family)' (known: clean, homophone-1best:p=P, homophone-twin:p=P, nbest:p=P)"
+            )
+        }
         guard parts.count == 2, parts[1].hasPrefix("p="), let rate = Double(parts[1].dropFirst(2)),
             rate > 0, rate <= 1
         else {
@@ -35,12 +42,7 @@ public enum SimulationCondition: Sendable, Hashable, CustomStringConvertible {
         switch family {
         case "homophone-1best": self = .homophoneOneBest(rate: rate)
         case "homophone-twin": self = .homophoneTwin(rate: rate)
-        case "nbest": self = .nBest(rate: rate)
-        default:
-            throw ParseError(
-                description:
-                    "unknown condition '\(family)' (known: clean, homophone-1best:p=P, homophone-twin:p=P, nbest:p=P)"
-            )
+        default: self = .nBest(rate: rate)
         }
     }
 

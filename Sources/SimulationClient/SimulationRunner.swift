@@ -74,9 +74,7 @@ public enum SimulationRunner {
         progress: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws(SimulationRunError) -> SimulationRunReport {
         let started = ContinuousClock.now
-        var client = ClientConfiguration()
-        client.connectTimeout = configuration.connectTimeout
-        client.bearerToken = configuration.bearerToken
+        let client = clientConfiguration(configuration)
         try await checkAggregator(configuration, client: client, logger: logger)
 
         let coordinator = RunCoordinator(
@@ -133,6 +131,46 @@ public enum SimulationRunner {
             recordsAcknowledged: totals.acknowledged, recordsAccepted: totals.accepted,
             recordsDuplicate: totals.duplicates, recordsRejected: totals.rejected,
             rejectionReasons: totals.errors, elapsed: ContinuousClock.now - started)
+    }
+
+    /// Checks, before any expensive preparation, that the aggregator is SERVING and at least
+    /// one replica serves the Rescorer, so an unreachable peer fails the run at once.
+    ///
+    /// - Throws: `SimulationRunError` naming the peer(s) and why.
+    public static func checkPeers(_ configuration: SimulationRunConfiguration, logger: Logger)
+        async throws(SimulationRunError)
+    {
+        let client = clientConfiguration(configuration)
+        try await checkAggregator(configuration, client: client, logger: logger)
+        var reasons: [String] = []
+        for endpoint in configuration.replicas {
+            do {
+                let (host, port) = try endpoint.resolve()
+                let status = try await withRPCClient(
+                    host: host, port: port, configuration: client, logger: logger
+                ) {
+                    try await HealthClient($0).check(
+                        service: RescorerMethods.serviceName,
+                        options: CallOptions(timeout: configuration.connectTimeout))
+                }
+                if status == .serving { return }
+                reasons.append("\(endpoint): not SERVING")
+            } catch let error as RPCError {
+                reasons.append("\(endpoint): \(error.code): \(error.message)")
+            } catch {
+                reasons.append("\(endpoint): \(error)")
+            }
+        }
+        throw SimulationRunError("no rescorer replica is reachable (\(reasons.joined(separator: "; ")))")
+    }
+
+    private static func clientConfiguration(_ configuration: SimulationRunConfiguration)
+        -> ClientConfiguration
+    {
+        var client = ClientConfiguration()
+        client.connectTimeout = configuration.connectTimeout
+        client.bearerToken = configuration.bearerToken
+        return client
     }
 
     /// Fails at once, with one line, when the aggregator does not answer its health check.

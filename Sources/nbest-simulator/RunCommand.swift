@@ -136,7 +136,6 @@ struct RunCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "nbest-simulator")
         let conditions = try SimulationCondition.parseList(conditions)
-        let plans = try buildPlans(conditions: conditions)
         var configuration = SimulationRunConfiguration(
             replicas: try replicas(), aggregatorHost: "", aggregatorPort: 0, runID: runID)
         (configuration.aggregatorHost, configuration.aggregatorPort) = try ReplicaEndpoint.parseHostPort(
@@ -152,6 +151,10 @@ struct RunCommand: AsyncParsableCommand {
             }
             configuration.bearerToken = token.trimmingCharacters(in: .whitespacesAndNewlines)
         }
+        let source = try UtteranceSource(parsing: source).load(limit: self.utterances, dataRoot: data)
+        // Peers first: an unreachable one is reported before the models load.
+        try await SimulationRunner.checkPeers(configuration, logger: logger)
+        let plans = try buildPlans(source, conditions: conditions)
         print(
             "nbest-simulator: run \(runID): \(plans.count) utterances (\(conditions.map(\.name).joined(separator: ", "))) "
                 + "to \(configuration.replicas.count) replica(s), records to \(aggregator)")
@@ -177,8 +180,9 @@ struct RunCommand: AsyncParsableCommand {
         return endpoints
     }
 
-    private func buildPlans(conditions: [SimulationCondition]) throws -> [UtterancePlan] {
-        let utterances = try UtteranceSource(parsing: source).load(limit: self.utterances, dataRoot: data)
+    private func buildPlans(_ utterances: [SourceUtterance], conditions: [SimulationCondition]) throws
+        -> [UtterancePlan]
+    {
         let needsSimulation = utterances.contains { $0.recorded == nil }
         let needsHomophones = conditions.contains { $0.perturbation != nil }
         var parameters = SimulatorParameters()

@@ -1,0 +1,107 @@
+import H2RPC
+import Logging
+import RescoringMessages
+import RescoringRPC
+import Synchronization
+
+/// An in-process `MetricsAggregator` test double that keeps every record it receives and
+/// acknowledges each `Record` call with the count, upserting by (run, condition, utterance) as
+/// the real aggregator does: an identical resend is a duplicate, a different one is rejected.
+///
+/// It stands in until the `metrics-aggregator` executable lands; tests wait on `waitForRecords`,
+/// a fact, not on time.
+final class RecordingAggregator: MetricsAggregatorService, Sendable {
+    struct Key: Hashable, Sendable {
+        var run: String
+        var condition: String
+        var utterance: String
+    }
+
+    private struct State {
+        var received: [EvaluationRecord] = []
+        var stored: [Key: EvaluationRecord] = [:]
+        var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+
+    private let state = Mutex(State())
+
+    /// Every record received, resends included, in arrival order.
+    var received: [EvaluationRecord] { state.withLock { $0.received } }
+    /// One record per key.
+    var stored: [Key: EvaluationRecord] { state.withLock { $0.stored } }
+
+    func record(_ records: RequestStream<EvaluationRecord>, context: ServerContext) async throws
+        -> RecordSummary
+    {
+        var summary = RecordSummary()
+        for try await record in records {
+            let key = Key(run: record.runID, condition: record.condition, utterance: record.utteranceID)
+            state.withLock { state in
+                state.received.append(record)
+                if let existing = state.stored[key] {
+                    if existing == record {
+                        summary.duplicates += 1
+                    } else {
+                        summary.rejected += 1
+                        summary.errors.append("conflicting duplicate \(key)")
+                    }
+                } else {
+                    state.stored[key] = record
+                    summary.accepted += 1
+                }
+                let ready = state.waiters.filter { $0.count <= state.stored.count }
+                state.waiters.removeAll { $0.count <= state.stored.count }
+                for waiter in ready { waiter.continuation.resume() }
+            }
+        }
+        return summary
+    }
+
+    /// Returns once at least `count` distinct records are stored.
+    func waitForRecords(_ count: Int) async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state in
+                if state.stored.count >= count { return true }
+                state.waiters.append((count, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    func getReport(_ request: ReportRequest, context: ServerContext) async throws -> Report {
+        throw RPCError(code: .unimplemented, message: "the test double only records")
+    }
+
+    func watchReport(_ request: ReportRequest, reports: ResponseWriter<Report>, context: ServerContext)
+        async throws
+    {
+        throw RPCError(code: .unimplemented, message: "the test double only records")
+    }
+
+    /// Serves the double (and health) on a loopback port while `body` runs.
+    func serve<T: Sendable>(_ body: @Sendable (Int) async throws -> T) async throws -> T {
+        var router = RPCRouter()
+        router.register(HealthService())
+        router.register(self)
+        let server = RPCServer(
+            router: router, logger: Logger(label: "aggregator-double") { _ in SwiftLogNoOpLogHandler() })
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await server.run()
+                return nil
+            }
+            do {
+                let port = try await server.listeningAddress().port
+                let result = try await body(port)
+                server.beginGracefulShutdown(gracePeriod: .zero)
+                try await group.waitForAll()
+                return result
+            } catch {
+                server.beginGracefulShutdown(gracePeriod: .zero)
+                try? await group.waitForAll()
+                throw error
+            }
+        }
+    }
+}

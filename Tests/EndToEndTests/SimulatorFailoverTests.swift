@@ -1,0 +1,100 @@
+import Foundation
+import RescoringMessages
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// nbest-simulator against three real `lora-rescorer` replicas on loopback, with an in-process
+/// aggregator double: balancing, failover after SIGKILL, exactly-once accounting.
+@Suite("nbest-simulator with replicas", .serialized)
+struct SimulatorFailoverTests {
+    static let utterances = 12
+    static let conditions = "clean,nbest:p=0.1"
+    static let expectedRecords = utterances * 2
+
+    static func runArguments(ports: [Int], aggregator: Int, runID: String, balance: String) -> [String] {
+        [
+            "run", "--rescorer", ports.map { "127.0.0.1:\($0)" }.joined(separator: ","), "--aggregator",
+            "127.0.0.1:\(aggregator)", "--run-id", runID, "--source", "split:austen/test", "--conditions",
+            conditions, "--utterances", "\(utterances)", "--adapter", SuiteProcesses.adapterName, "--balance",
+            balance, "--partials", "--seed", "5",
+        ]
+    }
+
+    /// What the run chose per (condition, utterance): the index and text of the chosen hypothesis.
+    static func choices(_ records: [RecordingAggregator.Key: EvaluationRecord], run: String) -> [String:
+        String]
+    {
+        var choices: [String: String] = [:]
+        for (key, record) in records where key.run == run {
+            let rescored = record.rescored
+            let text = rescored.flatMap { $0.hypotheses.first?.text } ?? "<none>"
+            choices["\(key.condition)/\(key.utterance)"] = "\(rescored?.chosenIndex ?? 999): \(text)"
+        }
+        return choices
+    }
+
+    @Test(
+        "three replicas share the run; one SIGKILLed mid-run: it completes, each utterance once, same choices"
+    )
+    func failover() async throws {
+        var replicas: [TestProcess] = []
+        defer { replicas.forEach { $0.stop() } }
+        var ports: [Int] = []
+        for index in 0..<3 {
+            let (replica, port) = try await SuiteProcesses.startReplica(id: "replica-\(index)")
+            replicas.append(replica)
+            ports.append(port)
+        }
+        let aggregator = RecordingAggregator()
+        let replicaProcesses = replicas
+        let replicaPorts = ports
+        try await aggregator.serve { aggregatorPort in
+            // Undisturbed run, round-robin: every replica answers some utterances.
+            let calm = try SuiteProcesses.startSimulator(
+                Self.runArguments(
+                    ports: replicaPorts, aggregator: aggregatorPort, runID: "calm", balance: "round-robin"))
+            defer { calm.stop() }
+            let calmExit = try await calm.exit(timeout: .seconds(600))
+            #expect(calmExit.status == 0, "stdout: \(calmExit.stdout)\nstderr: \(calmExit.stderr)")
+            #expect(calmExit.stdout.contains("\(Self.expectedRecords)/\(Self.expectedRecords) utterances"))
+            let calmRecords = aggregator.stored.filter { $0.key.run == "calm" }
+            #expect(calmRecords.count == Self.expectedRecords)
+            let served = Dictionary(grouping: calmRecords.values, by: { $0.rescored?.replicaID ?? "" })
+            #expect(
+                Set(served.keys) == ["replica-0", "replica-1", "replica-2"],
+                "per replica: \(served.mapValues(\.count))")
+
+            // Disturbed run, least-outstanding: replica-1 is killed once a quarter is recorded.
+            let stormy = try SuiteProcesses.startSimulator(
+                Self.runArguments(
+                    ports: replicaPorts, aggregator: aggregatorPort, runID: "stormy",
+                    balance: "least-outstanding"))
+            defer { stormy.stop() }
+            await aggregator.waitForRecords(Self.expectedRecords + Self.expectedRecords / 4)
+            replicaProcesses[1].stop()
+            let stormyExit = try await stormy.exit(timeout: .seconds(600))
+            #expect(stormyExit.status == 0, "stdout: \(stormyExit.stdout)\nstderr: \(stormyExit.stderr)")
+            #expect(stormyExit.stdout.contains("\(Self.expectedRecords)/\(Self.expectedRecords) utterances"))
+            #expect(!stormyExit.stdout.contains("resent after failover: 0;"), "stdout: \(stormyExit.stdout)")
+
+            // Counted once: one stored record per key, and every resend identical to it.
+            let stormyRecords = aggregator.stored.filter { $0.key.run == "stormy" }
+            #expect(stormyRecords.count == Self.expectedRecords)
+            let resends = aggregator.received.filter { $0.runID == "stormy" }
+            for record in resends {
+                let key = RecordingAggregator.Key(
+                    run: "stormy", condition: record.condition, utterance: record.utteranceID)
+                #expect(stormyRecords[key] == record)
+            }
+            #expect(stormyExit.stdout.contains("rejected 0"))
+
+            // The same choices (hence the same WER) as the undisturbed run.
+            #expect(Self.choices(stormyRecords, run: "stormy") == Self.choices(calmRecords, run: "calm"))
+        }
+        let killed = try await replicas[1].exit()
+        #expect(killed.reason == .uncaughtSignal)
+    }
+}
