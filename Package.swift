@@ -175,13 +175,14 @@ let package = Package(
                 "RescoringMessages", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "FirstPass", "Phonetics", "NBest"]),
+        .testTarget(
+            name: "SimulationTests", dependencies: ["Simulation", "FirstPass", "Phonetics", "NBest"]),
         /// Multi-process runs: nbest-simulator against lora-rescorer replicas on loopback.
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "SecondPassTestSupport", "nbest-simulator", "lora-rescorer", "RescoringRPC", "RescoringMessages",
-                "H2RPC",
+                "SecondPassTestSupport", "nbest-simulator", "lora-rescorer", "RescoringRPC",
+                "RescoringMessages", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "DataTests", dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM"]),

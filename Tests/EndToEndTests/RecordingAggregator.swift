@@ -20,7 +20,8 @@ final class RecordingAggregator: MetricsAggregatorService, Sendable {
     private struct State {
         var received: [EvaluationRecord] = []
         var stored: [Key: EvaluationRecord] = [:]
-        var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var waiters: [Int: (count: Int, continuation: CheckedContinuation<Void, Never>)] = [:]
+        var nextWaiter = 0
     }
 
     private let state = Mutex(State())
@@ -49,23 +50,33 @@ final class RecordingAggregator: MetricsAggregatorService, Sendable {
                     state.stored[key] = record
                     summary.accepted += 1
                 }
-                let ready = state.waiters.filter { $0.count <= state.stored.count }
-                state.waiters.removeAll { $0.count <= state.stored.count }
-                for waiter in ready { waiter.continuation.resume() }
+                let stored = state.stored.count
+                for (id, waiter) in state.waiters where waiter.count <= stored {
+                    state.waiters[id] = nil
+                    waiter.continuation.resume()
+                }
             }
         }
         return summary
     }
 
-    /// Returns once at least `count` distinct records are stored.
+    /// Returns once at least `count` distinct records are stored, or when cancelled.
     func waitForRecords(_ count: Int) async {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { state in
-                if state.stored.count >= count { return true }
-                state.waiters.append((count, continuation))
-                return false
+        let id = state.withLock { state in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state in
+                    if state.stored.count >= count || Task.isCancelled { return true }
+                    state.waiters[id] = (count, continuation)
+                    return false
+                }
+                if ready { continuation.resume() }
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume()
         }
     }
 

@@ -6,7 +6,7 @@ struct ReplicaBalancerTests {
     @Test("round-robin takes replicas in turn and skips one that is down")
     func roundRobin() {
         var balancer = ReplicaBalancer(replicas: 3, policy: .roundRobin, window: 100)
-        (0..<3).forEach { balancer.markUp($0) }
+        for replica in 0..<3 { balancer.markUp(replica) }
         #expect((0..<6).compactMap { _ in balancer.pick() } == [0, 1, 2, 0, 1, 2])
         balancer.markDown(1)
         #expect((0..<4).compactMap { _ in balancer.pick() } == [0, 2, 0, 2])
@@ -15,7 +15,7 @@ struct ReplicaBalancerTests {
     @Test("least-outstanding picks the replica holding the fewest unanswered utterances")
     func leastOutstanding() {
         var balancer = ReplicaBalancer(replicas: 3, policy: .leastOutstanding, window: 100)
-        (0..<3).forEach { balancer.markUp($0) }
+        for replica in 0..<3 { balancer.markUp(replica) }
         #expect((0..<3).compactMap { _ in balancer.pick() }.sorted() == [0, 1, 2])
         balancer.answered(2)
         balancer.answered(2)  // never below zero
