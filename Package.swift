@@ -181,8 +181,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "SecondPassTestSupport", "nbest-simulator", "lora-rescorer", "RescoringRPC",
-                "RescoringMessages", "H2RPC",
+                "SecondPassTestSupport", "nbest-simulator", "lora-rescorer", "SimulationClient", "Simulation",
+                "RescoringRPC", "RescoringMessages", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "DataTests", dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM"]),

@@ -28,7 +28,10 @@ struct RecordDelivery: Sendable {
                 ) { client in
                     let aggregator = MetricsAggregatorClient(client)
                     while let batch = await forwarder.nextBatch() {
-                        let response = try await aggregator.record { writer in
+                        // A hung aggregator counts as gone: the batch is resent after reconnecting.
+                        let response = try await aggregator.record(options: CallOptions(timeout: peerTimeout))
+                        {
+                            writer in
                             try await writer.write(contentsOf: batch)
                         }
                         await forwarder.acknowledge(
@@ -43,6 +46,7 @@ struct RecordDelivery: Sendable {
             } catch {
                 lastBatchFailed = true
                 failures += 1
+                await forwarder.noteFailedCall()
                 let now = ContinuousClock.now
                 let since = downSince ?? now
                 downSince = since

@@ -17,6 +17,8 @@ actor RecordForwarder {
         var rejected: UInt64 = 0
         var errors: [String] = []
         var resentBatches = 0
+        /// Failed `Record` calls (aggregator gone, refused, timed out).
+        var failedCalls = 0
     }
 
     let capacity: Int
@@ -82,6 +84,11 @@ actor RecordForwarder {
         totals.errors += summary.errors.prefix(max(0, 10 - totals.errors.count))
         if resent { totals.resentBatches += 1 }
         resumeSubmitters()
+    }
+
+    /// A `Record` call failed; its batch stays buffered for the resend.
+    func noteFailedCall() {
+        totals.failedCalls += 1
     }
 
     private func resumeSubmitters() {

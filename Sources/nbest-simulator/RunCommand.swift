@@ -95,7 +95,7 @@ struct RunCommand: AsyncParsableCommand {
     var logLevel = "warning"
 
     func validate() throws {
-        guard (rescorer == nil) != (rescorerDNS == nil) || (rescorer != nil && rescorerDNS != nil) else {
+        guard rescorer != nil || rescorerDNS != nil else {
             throw ValidationError(
                 "give the replicas with --rescorer H:P[,H:P...] and/or --rescorer-dns NAME:PORT")
         }
