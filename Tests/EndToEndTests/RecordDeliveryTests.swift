@@ -90,6 +90,38 @@ struct RecordDeliveryTests {
         }
     }
 
+    @Test("a slow aggregator pushes back: the buffer holds at most its capacity, submit waits")
+    func backpressure() async throws {
+        let gate = Gate()
+        let aggregator = RecordingAggregator(gate: gate)
+        let forwarder = RecordForwarder(capacity: 4, batchSize: 2)
+        try await Self.serving(aggregator, port: 0) { port in
+            defer { gate.open() }  // never leave a handler held, also on failure
+            let delivery = RecordDelivery(
+                host: "127.0.0.1", port: port, configuration: ClientConfiguration(),
+                peerTimeout: .seconds(120),
+                logger: Self.logger)
+            let delivered = Task { await delivery.run(forwarder) }
+            let producer = Task {
+                for index in 0..<20 { try await forwarder.submit(Self.record(index)) }
+            }
+            // The first batch is at the aggregator, unacknowledged: nothing can leave the buffer.
+            await gate.waitForArrival()
+            for _ in 0..<3000 where await forwarder.currentTotals.submitted < 4 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            for _ in 0..<100 { await Task.yield() }
+            #expect(await forwarder.currentTotals.submitted == 4)
+            #expect(await forwarder.bufferedCount == 4)
+            gate.open()
+            try await producer.value
+            await forwarder.close()
+            #expect(await delivered.value == nil)
+        }
+        #expect(await forwarder.currentTotals.acknowledged == 20)
+        #expect(aggregator.stored.count == 20)
+    }
+
     @Test("a DNS name gives one slot per address; an unknown name is one clear error")
     func dnsSlots() throws {
         let slots = try ReplicaEndpoint.slots(dns: "localhost:50051")

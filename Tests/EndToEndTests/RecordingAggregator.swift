@@ -25,6 +25,12 @@ final class RecordingAggregator: MetricsAggregatorService, Sendable {
     }
 
     private let state = Mutex(State())
+    /// When set, every `Record` call waits for it after reading its records (a slow aggregator).
+    let gate: Gate?
+
+    init(gate: Gate? = nil) {
+        self.gate = gate
+    }
 
     /// Every record received, resends included, in arrival order.
     var received: [EvaluationRecord] { state.withLock { $0.received } }
@@ -57,6 +63,7 @@ final class RecordingAggregator: MetricsAggregatorService, Sendable {
                 }
             }
         }
+        if let gate { await gate.pass() }
         return summary
     }
 
@@ -114,5 +121,53 @@ final class RecordingAggregator: MetricsAggregatorService, Sendable {
                 throw error
             }
         }
+    }
+}
+
+/// Holds callers until opened; `arrivals` counts who reached it (a fact tests wait on).
+final class Gate: Sendable {
+    private struct State {
+        var open = false
+        var arrivals = 0
+        var held: [CheckedContinuation<Void, Never>] = []
+        var arrivalWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    func pass() async {
+        await withCheckedContinuation { continuation in
+            let (go, waiters) = state.withLock { state in
+                state.arrivals += 1
+                let waiters = state.arrivalWaiters
+                state.arrivalWaiters = []
+                if state.open { return (true, waiters) }
+                state.held.append(continuation)
+                return (false, waiters)
+            }
+            for waiter in waiters { waiter.resume() }
+            if go { continuation.resume() }
+        }
+    }
+
+    /// Returns once somebody is at (or has passed) the gate.
+    func waitForArrival() async {
+        await withCheckedContinuation { continuation in
+            let arrived = state.withLock { state in
+                if state.arrivals > 0 { return true }
+                state.arrivalWaiters.append(continuation)
+                return false
+            }
+            if arrived { continuation.resume() }
+        }
+    }
+
+    func open() {
+        let held = state.withLock { state in
+            state.open = true
+            defer { state.held = [] }
+            return state.held
+        }
+        for continuation in held { continuation.resume() }
     }
 }
