@@ -100,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "nbest-simulator",
             dependencies: [
-                "SimulationClient", "Simulation", "FirstPass", "RescorerServer",
+                "SimulationClient", "Simulation", "FirstPass", "Phonetics", "RescorerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

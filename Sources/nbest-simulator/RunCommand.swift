@@ -2,6 +2,7 @@ import ArgumentParser
 import FirstPass
 import Foundation
 import Logging
+import Phonetics
 import Simulation
 import SimulationClient
 
@@ -74,7 +75,7 @@ struct RunCommand: AsyncParsableCommand {
     var targetWER = 0.1
 
     @Option(help: "CMU pronouncing dictionary for simulation and homophones.")
-    var dictionary = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
+    var dictionary = Lexicon.pocketsphinxDictionaryPath
 
     @Option(
         name: .customLong("corpus"),

@@ -102,4 +102,33 @@ struct SimulatorFailoverTests {
         let killed = try await replicas[1].exit()
         #expect(killed.reason == .uncaughtSignal)
     }
+
+    @Test("partials on a paced run to a replica named by DNS: every final recorded, plain progress lines")
+    func partialsPacedDNS() async throws {
+        let (replica, port) = try await SuiteProcesses.startReplica(id: "replica-dns")
+        defer { replica.stop() }
+        let aggregator = RecordingAggregator()
+        try await aggregator.serve { aggregatorPort in
+            let simulator = try SuiteProcesses.startSimulator([
+                "run", "--rescorer-dns", "localhost:\(port)", "--aggregator", "127.0.0.1:\(aggregatorPort)",
+                "--run-id", "partials", "--source", "split:austen/test", "--utterances", "2", "--conditions",
+                "clean,homophone-twin:p=0.5", "--partials", "--rate", "20", "--balance", "least-outstanding",
+            ])
+            defer { simulator.stop() }
+            let exit = try await simulator.exit(timeout: .seconds(600))
+            #expect(exit.status == 0, "stdout: \(exit.stdout)\nstderr: \(exit.stderr)")
+            #expect(exit.stdout.contains("progress: 4/4 done"), "stdout: \(exit.stdout)")
+            #expect(!exit.stdout.contains("\r"))
+            #expect(exit.stdout.contains("4/4 utterances"))
+        }
+        let records = aggregator.stored
+        #expect(records.count == 4)
+        #expect(Set(records.keys.map(\.condition)) == ["clean", "homophone-twin:p=0.5"])
+        for record in records.values {
+            #expect(record.rescored?.kind == .final)
+            #expect(record.rescored?.replicaID == "replica-dns")
+            #expect(record.firstPass?.kind == .final)
+            #expect(record.rescored?.hypotheses.count == record.firstPass?.hypotheses.count)
+        }
+    }
 }
