@@ -56,8 +56,9 @@ actor RunCoordinator {
     /// run is over.
     func connected(_ slot: Int) -> (epoch: Int, plans: AsyncStream<UtterancePlan>)? {
         guard outcome == nil else { return nil }
+        // A previous stream not yet reported lost gives its unanswered utterances back first.
+        if slots[slot].queue != nil { lost(slot, epoch: slots[slot].epoch, error: nil) }
         let (stream, continuation) = AsyncStream.makeStream(of: UtterancePlan.self)
-        slots[slot].queue?.finish()
         slots[slot].queue = continuation
         slots[slot].epoch += 1
         slots[slot].inFlight = []
