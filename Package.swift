@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "secondpass", targets: ["secondpass"]),
         .executable(name: "lora-rescorer", targets: ["lora-rescorer"]),
         .executable(name: "metrics-aggregator", targets: ["metrics-aggregator"]),
+        .executable(name: "nbest-simulator", targets: ["nbest-simulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -68,6 +69,8 @@ let package = Package(
         .target(name: "Pretraining", dependencies: ["NeuralLM"]),
         /// `secondpass rescore`: N-best files through the service's engine, without a server.
         .target(name: "OfflineRescoring", dependencies: ["Rescoring", "NBest", "FirstPass", "Evaluation"]),
+        /// The simulator's pure side: sources, conditions, plans, pacing, balancing, accounting.
+        .target(name: "Simulation", dependencies: ["FirstPass", "Phonetics", "NBest", "SeededRandom"]),
 
         // MARK: Services (the edge where the transport meets the domain)
         /// Prometheus text metrics (swift-metrics through swift-prometheus) on a small HTTP/1 port.
@@ -101,6 +104,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
 
+        /// The simulator's client edge: replica streams with failover, records to the aggregator.
+        .target(
+            name: "SimulationClient",
+            dependencies: [
+                "Simulation", "H2RPC", "RescoringRPC", "RescoringMessages", "NBest",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         // MARK: Executables
         .executableTarget(
             name: "secondpass",
@@ -127,6 +138,15 @@ let package = Package(
             dependencies: [
                 "AggregatorServer", "MetricsAggregation", "RescorerServer", "H2RPC", "RescoringRPC",
                 "RescoringMessages",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        /// Plays the first pass against rescorer replicas and forwards results to the aggregator.
+        .executableTarget(
+            name: "nbest-simulator",
+            dependencies: [
+                "SimulationClient", "Simulation", "FirstPass", "Phonetics", "RescorerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -222,6 +242,16 @@ let package = Package(
         .testTarget(
             name: "DataTests",
             dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM", "Pretraining"]),
+        .testTarget(
+            name: "SimulationTests", dependencies: ["Simulation", "FirstPass", "Phonetics", "NBest"]),
+        /// Multi-process runs: nbest-simulator against lora-rescorer replicas on loopback.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "SecondPassTestSupport", "nbest-simulator", "lora-rescorer", "SimulationClient", "Simulation",
+                "RescoringRPC", "RescoringMessages", "H2RPC",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         /// The `secondpass` command line, run as a process on fixture files.
         .testTarget(
             name: "CLITests",
