@@ -260,8 +260,14 @@ let package = Package(
     ]
 )
 
-// Our own targets treat every compiler warning as an error, so a warning is fixed where it
-// appears instead of accumulating (SwiftPM already silences warnings in dependencies).
+// One policy for every target of ours: compiler warnings are errors, so a warning is fixed where
+// it appears instead of accumulating (SwiftPM already silences warnings in dependencies); and an
+// `import` is internal unless written `public import`, so a module's public surface says which
+// modules its clients must see.
 for target in package.targets where target.type != .system {
-    target.swiftSettings = (target.swiftSettings ?? []) + [.treatAllWarnings(as: .error)]
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .treatAllWarnings(as: .error),
+            .enableUpcomingFeature("InternalImportsByDefault"),
+        ]
 }

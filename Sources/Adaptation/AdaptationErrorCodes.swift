@@ -1,4 +1,4 @@
-import NeuralLM
+public import NeuralLM
 
 /// The failures only adapters have; the others (`invalidConfiguration`, `corruptFile`,
 /// `ioFailure`) are `NeuralLMError`'s own codes with the same meaning.

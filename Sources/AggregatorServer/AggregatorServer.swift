@@ -1,7 +1,7 @@
 public import H2RPC
 public import Logging
 public import MetricsAggregation
-import RescoringRPC
+public import RescoringRPC
 import ServiceLifecycle
 
 /// How the metrics aggregator listens and where it keeps records (the `serve` flags).

@@ -1,6 +1,6 @@
 import Evaluation
 import Foundation
-import Phonetics
+public import Phonetics
 
 /// The error profile of a set of N-best lists against their references: what a calibration
 /// compares between a real decoder and the simulator.

@@ -1,4 +1,4 @@
-import NBest
+public import NBest
 
 /// An N-best list together with the reference transcript of its utterance: one line of an
 /// N-best JSONL file (see `Docs/nbest-jsonl.md`).

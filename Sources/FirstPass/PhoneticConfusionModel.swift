@@ -1,4 +1,4 @@
-import Phonetics
+public import Phonetics
 import Synchronization
 
 /// What a first-pass recogniser may confuse a word with: homophones, near-homophones, word

@@ -1,4 +1,4 @@
-import NBest
+public import NBest
 
 /// The streaming results of one simulated utterance: partial lists, then the final list.
 ///

@@ -1,5 +1,5 @@
 public import Evaluation
-import Foundation
+public import Foundation
 
 /// Computes a `RunReport` from stored outcomes through `Evaluation.ReportBuilder`.
 ///

@@ -1,4 +1,4 @@
-import NBest
+public import NBest
 import SeededRandom
 
 /// Seeded homophone perturbations of N-best lists, for measuring rescorer robustness.

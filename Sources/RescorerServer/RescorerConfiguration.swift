@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Rescoring
 
 /// How a `LanguageModelRescorer` spends its compute, and the largest request it accepts.

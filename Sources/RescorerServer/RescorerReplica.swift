@@ -2,7 +2,7 @@ public import Foundation
 public import H2RPC
 public import Logging
 public import Rescoring
-import RescoringRPC
+public import RescoringRPC
 import ServiceLifecycle
 import ServiceMetrics
 

@@ -1,6 +1,6 @@
-import FirstPass
+public import FirstPass
 import Foundation
-import Phonetics
+public import Phonetics
 
 /// The pronunciation-based models a run needs: the confusion model that simulates the first
 /// pass and the homophone index perturbations draw from, built from one lexicon and one set of

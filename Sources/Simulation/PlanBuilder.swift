@@ -1,6 +1,6 @@
-import FirstPass
+public import FirstPass
 import NBest
-import Phonetics
+public import Phonetics
 
 /// Turns source utterances and conditions into the plans a run sends.
 ///

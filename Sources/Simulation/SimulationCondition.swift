@@ -1,5 +1,5 @@
 import Foundation
-import Phonetics
+public import Phonetics
 
 /// A test condition: how the first-pass lists are altered before they are sent.
 ///

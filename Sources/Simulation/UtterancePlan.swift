@@ -1,4 +1,4 @@
-import NBest
+public import NBest
 
 /// Everything sent for one utterance under one condition: its partial lists, then its final list.
 ///

@@ -1,6 +1,6 @@
 import FirstPass
 import Foundation
-import NBest
+public import NBest
 
 /// Where a run's utterances come from, as given to `--source`.
 ///

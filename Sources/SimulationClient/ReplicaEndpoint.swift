@@ -1,5 +1,5 @@
 import Foundation
-import Simulation
+public import Simulation
 
 #if canImport(Glibc)
     import Glibc

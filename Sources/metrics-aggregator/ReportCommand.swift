@@ -1,5 +1,5 @@
 import AggregatorServer
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import H2RPC
 import Logging

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Executables SwiftPM built beside the test bundle, for tests that run them as processes.
 public enum BuiltProducts {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Runs the project's Python test peers (the venv's interpreter) from tests.
 ///

@@ -1,4 +1,4 @@
-import Testing
+public import Testing
 
 extension Trait where Self == ConditionTrait {
     /// Runs the test only when the Python peers' venv exists, skipping it with the reason

@@ -1,4 +1,4 @@
-import NeuralLM
+public import NeuralLM
 
 /// An adapter this module can train, merge and save.
 public protocol MergeableAdapter: LinearAdapter {

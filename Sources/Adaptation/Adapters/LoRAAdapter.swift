@@ -1,4 +1,4 @@
-import NeuralLM
+public import NeuralLM
 
 /// A LoRA update in PEFT's layout: y += s · dropout(x) · Aᵀ · Bᵀ.
 ///

@@ -1,4 +1,4 @@
-import NeuralLM
+public import NeuralLM
 
 /// AdaLoRA's SVD-form update: y += (α / (r₀ + 1e-5)) · dropout(x) · (A ∘ E)ᵀ · Bᵀ.
 ///

@@ -1,4 +1,4 @@
-import NeuralLM
+public import NeuralLM
 
 /// Next-token cross-entropy on domain text: the mean token NLL of a batch.
 public enum CausalLMObjective {

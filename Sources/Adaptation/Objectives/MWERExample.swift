@@ -1,7 +1,7 @@
 import Evaluation
-import NBest
+public import NBest
 import NeuralLM
-import Rescoring
+public import Rescoring
 
 /// One N-best list prepared for MWER: token ids, first-pass scores and word errors per hypothesis.
 public struct MWERExample: Sendable, Equatable {

@@ -1,6 +1,6 @@
 import Foundation
-import NeuralLM
-import Rescoring
+public import NeuralLM
+public import Rescoring
 
 /// Minimum word error rate training on N-best lists (as in RescoreBERT).
 ///

@@ -1,4 +1,4 @@
-import NeuralLM
+public import NeuralLM
 
 /// A 64-bit FNV-1a digest of a base model's configuration and weights.
 ///

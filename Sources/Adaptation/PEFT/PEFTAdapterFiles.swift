@@ -1,5 +1,5 @@
-import Foundation
-import NeuralLM
+public import Foundation
+public import NeuralLM
 
 /// Reading and writing adapters in PEFT 0.10's directory layout.
 ///

@@ -1,4 +1,4 @@
-import NeuralLM
+public import NeuralLM
 
 /// AdaLoRA's importance tracking and budget-driven pruning of singular triplets.
 ///

@@ -1,5 +1,5 @@
-import Foundation
-import NeuralLM
+public import Foundation
+public import NeuralLM
 
 /// Saving and resuming an `AdapterTrainer` exactly.
 ///

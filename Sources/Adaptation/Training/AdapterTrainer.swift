@@ -1,5 +1,5 @@
 import Foundation
-import NeuralLM
+public import NeuralLM
 
 /// Optimisation settings shared by every strategy.
 public struct OptimizationSettings: Sendable, Codable, Equatable {

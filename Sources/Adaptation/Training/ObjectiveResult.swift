@@ -1,4 +1,4 @@
-import NeuralLM
+public import NeuralLM
 
 /// What an objective computed for one optimizer step.
 public struct ObjectiveResult: Sendable {

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import NBest
-import NeuralLM
+public import NeuralLM
 
 /// Readers for the training inputs of `secondpass train`.
 public enum TrainingDataFiles {

@@ -1,6 +1,6 @@
-import Foundation
-import NeuralLM
-import Rescoring
+public import Foundation
+public import NeuralLM
+public import Rescoring
 import Synchronization
 
 /// What the run optimises.

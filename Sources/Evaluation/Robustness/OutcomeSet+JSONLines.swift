@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension OutcomeSet {
     /// Reads outcomes from JSON Lines (one `UtteranceOutcome` object per line, blank lines skipped).

@@ -1,4 +1,4 @@
-import NBest
+public import NBest
 
 extension UtteranceOutcome {
     /// An outcome from the first-pass `NBestList` the rescorer received and its choice.

@@ -1,5 +1,5 @@
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 
 /// How an executable serves: one `RPCServer` and its companion services in a `ServiceGroup`
 /// that shuts down gracefully on SIGTERM or SIGINT.

@@ -1,6 +1,6 @@
-import Logging
-import NIOCore
-import NIOPosix
+public import Logging
+public import NIOCore
+public import NIOPosix
 
 /// A server that `withRPCServer` keeps running for its body: where it listens, and the server
 /// itself for its statistics or an early graceful shutdown.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Loading and saving GPT-2 checkpoints in the Hugging Face layout (`config.json` +
 /// `model.safetensors`), so `transformers.GPT2LMHeadModel.from_pretrained` reads ours and we read

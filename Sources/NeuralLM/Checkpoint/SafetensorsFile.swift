@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Element types of a safetensors tensor that the engine reads.
 public enum SafetensorsDType: String, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Saving and resuming a `Trainer` exactly.
 ///

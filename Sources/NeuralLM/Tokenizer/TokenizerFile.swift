@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Reads and writes BPE tokenizers as Hugging Face `tokenizer.json` files.
 ///

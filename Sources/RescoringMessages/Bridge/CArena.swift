@@ -1,4 +1,4 @@
-internal import Foundation
+import Foundation
 
 /// Owns every C allocation made while building one message for packing.
 ///

@@ -1,4 +1,4 @@
-internal import CProtobufC
+import CProtobufC
 
 /// Reads an unpacked protobuf-c message into a `ProtoFields` tree by walking its descriptor.
 enum CMessageReader {

@@ -1,4 +1,4 @@
-internal import CProtobufC
+import CProtobufC
 
 /// Builds a protobuf-c message from a `ProtoFields` tree by walking its descriptor.
 ///

@@ -1,4 +1,4 @@
-internal import CProtobufC
+import CProtobufC
 import Synchronization
 
 /// What the bridge needs to know about one field of a protobuf-c message struct.

@@ -1,4 +1,4 @@
-internal import CProtobufC
+import CProtobufC
 
 /// The one place where bytes, protobuf-c messages and field trees are converted.
 ///

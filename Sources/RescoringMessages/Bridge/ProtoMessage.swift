@@ -1,4 +1,4 @@
-internal import CProtobufC
+import CProtobufC
 
 /// A Swift message type that the generic protobuf-c bridge can encode and decode.
 ///

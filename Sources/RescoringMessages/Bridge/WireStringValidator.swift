@@ -1,4 +1,4 @@
-internal import CProtobufC
+import CProtobufC
 
 /// Checks every string field of an encoded message on the wire: valid UTF-8 and no U+0000.
 ///

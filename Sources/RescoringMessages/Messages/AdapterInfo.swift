@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.AdapterInfo`: a loaded adapter as the rescorer reports it.
 public struct AdapterInfo: ProtoMessage {

@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.ConditionReport`: error figures of one condition (rates are fractions).
 ///

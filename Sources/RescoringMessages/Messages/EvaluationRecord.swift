@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.EvaluationRecord`: one utterance's outcome under one condition.
 ///

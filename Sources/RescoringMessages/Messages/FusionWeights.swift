@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.FusionWeights`: weights of the log-linear score fusion.
 ///

@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `grpc.health.v1.HealthCheckRequest`: asks for one service's status; empty means the server.
 public struct HealthCheckRequest: ProtoMessage {

@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `grpc.health.v1.HealthCheckResponse`: a service's serving status.
 public struct HealthCheckResponse: ProtoMessage {

@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.Hypothesis`: one first-pass hypothesis on the wire.
 ///

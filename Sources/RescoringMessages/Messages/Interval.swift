@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.Interval`: an interval estimate from a paired bootstrap.
 public struct Interval: ProtoMessage {

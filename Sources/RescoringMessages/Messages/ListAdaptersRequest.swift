@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.ListAdaptersRequest`: asks for the loaded adapters.
 public struct ListAdaptersRequest: ProtoMessage {

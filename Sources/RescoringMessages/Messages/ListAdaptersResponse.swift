@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.ListAdaptersResponse`: the loaded adapters.
 public struct ListAdaptersResponse: ProtoMessage {

@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.LoadAdapterRequest`: loads an adapter directory under a name.
 public struct LoadAdapterRequest: ProtoMessage {

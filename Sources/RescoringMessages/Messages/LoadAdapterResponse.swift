@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.LoadAdapterResponse`: the adapter as loaded.
 public struct LoadAdapterResponse: ProtoMessage {

@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.NBestList`: an N-best list for one utterance, best first.
 ///

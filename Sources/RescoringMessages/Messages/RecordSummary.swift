@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.RecordSummary`: what the aggregator did with a stream of records.
 public struct RecordSummary: ProtoMessage {

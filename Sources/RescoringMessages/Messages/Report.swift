@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.Report`: a run's figures per condition and its robustness.
 public struct Report: ProtoMessage {

@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.ReportRequest`: asks for a run's report.
 public struct ReportRequest: ProtoMessage {

@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.RescoreRequest`: one N-best list to rescore, with its configuration.
 public struct RescoreRequest: ProtoMessage {

@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.RescoreResult`: the reranked list for one request.
 public struct RescoreResult: ProtoMessage {

@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.RescoringConfig`: how one request is rescored.
 public struct RescoringConfig: ProtoMessage {

@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.RobustnessReport`: how a perturbed condition compares with the clean one.
 public struct RobustnessReport: ProtoMessage {

@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.ScoredHypothesis`: one hypothesis after rescoring (natural-log scores).
 public struct ScoredHypothesis: ProtoMessage {

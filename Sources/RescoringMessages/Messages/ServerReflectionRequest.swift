@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `grpc.reflection.v1.ServerReflectionRequest`: one question to the reflection service.
 ///

@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `grpc.reflection.v1.ServerReflectionResponse`: the reflection service's answer to one request.
 public struct ServerReflectionResponse: ProtoMessage {

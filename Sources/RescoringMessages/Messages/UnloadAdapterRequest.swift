@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.UnloadAdapterRequest`: unloads a named adapter.
 public struct UnloadAdapterRequest: ProtoMessage {

@@ -1,4 +1,4 @@
-internal import CRescoringProtos
+import CRescoringProtos
 
 /// `secondpass.rescoring.v1.UnloadAdapterResponse`: acknowledges an unload.
 public struct UnloadAdapterResponse: ProtoMessage {

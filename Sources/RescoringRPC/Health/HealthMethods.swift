@@ -1,4 +1,4 @@
-internal import H2RPC
+import H2RPC
 public import RescoringMessages
 
 /// The methods of the standard `grpc.health.v1.Health` service.
