@@ -161,6 +161,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/AbuseBench"),
+        /// Starts lora-rescorer, nbest-simulator and metrics-aggregator and measures what the
+        /// services add to the engine (Scripts/bench-services).
+        .executableTarget(
+            name: "services-bench",
+            dependencies: [
+                "H2RPC", "RescoringRPC", "RescoringMessages", "RescorerServer", "Rescoring", "NBest",
+                "NeuralLM", "SeededRandom",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/ServicesBench"),
         .executableTarget(
             name: "rpc-bench",
             dependencies: [
