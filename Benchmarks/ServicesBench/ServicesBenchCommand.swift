@@ -89,6 +89,14 @@ struct ServicesBenchCommand: AsyncParsableCommand {
         let folder =
             binaries.map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // Before the model loads, so a missing release build is reported at once.
+        for name in ["lora-rescorer", "nbest-simulator", "metrics-aggregator"] {
+            let path = folder.appendingPathComponent(name).path
+            guard FileManager.default.isExecutableFile(atPath: path) else {
+                throw BenchError(
+                    "no executable \(path); build it (Scripts/bench-services) or pass --binaries DIR")
+            }
+        }
         let workload = try Workload(
             textFile: text, count: lists, hypotheses: hypotheses, adapter: adapterName, seed: seed)
         let engine = try EngineThroughput(
