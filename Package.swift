@@ -59,8 +59,11 @@ let package = Package(
         .target(name: "Phonetics", dependencies: ["NBest", "SeededRandom"]),
         .target(name: "Evaluation", dependencies: ["NBest", "SeededRandom"]),
         .target(name: "FirstPass", dependencies: ["NBest", "Phonetics", "Evaluation", "SeededRandom"]),
-        .target(name: "Adaptation", dependencies: ["NeuralLM", "Evaluation", "NBest", "Rescoring"]),
-        .target(name: "Rescoring", dependencies: ["NBest", "NeuralLM"]),
+        /// The values the engine and training share (fusion, jobs, rescored lists), so `Adaptation`
+        /// trains through the rescorer's fusion without depending on the engine.
+        .target(name: "RescoringCore", dependencies: ["NBest"]),
+        .target(name: "Adaptation", dependencies: ["NeuralLM", "Evaluation", "NBest", "RescoringCore"]),
+        .target(name: "Rescoring", dependencies: ["NBest", "NeuralLM", "RescoringCore"]),
         /// Stored evaluation outcomes (SQLite through GRDB) and the reports computed from them.
         .target(
             name: "MetricsAggregation",
@@ -68,7 +71,9 @@ let package = Package(
         /// The resumable base-model pretraining loop behind `secondpass pretrain`.
         .target(name: "Pretraining", dependencies: ["NeuralLM"]),
         /// `secondpass rescore`: N-best files through the service's engine, without a server.
-        .target(name: "OfflineRescoring", dependencies: ["Rescoring", "NBest", "FirstPass", "Evaluation"]),
+        .target(
+            name: "OfflineRescoring",
+            dependencies: ["Rescoring", "RescoringCore", "NBest", "FirstPass", "Evaluation"]),
         /// The simulator's pure side: sources, conditions, plans, pacing, balancing, accounting.
         .target(name: "Simulation", dependencies: ["FirstPass", "Phonetics", "NBest", "SeededRandom"]),
 
@@ -88,8 +93,8 @@ let package = Package(
         .target(
             name: "RescorerServer",
             dependencies: [
-                "Rescoring", "NBest", "NeuralLM", "Adaptation", "H2RPC", "RescoringMessages", "RescoringRPC",
-                "ServiceMetrics",
+                "Rescoring", "RescoringCore", "NBest", "NeuralLM", "Adaptation", "H2RPC", "RescoringMessages",
+                "RescoringRPC", "ServiceMetrics",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -117,7 +122,7 @@ let package = Package(
             name: "secondpass",
             dependencies: [
                 "H2RPC", "RescoringMessages", "NBest", "NeuralLM", "Phonetics", "Evaluation", "FirstPass",
-                "Adaptation", "Rescoring", "RescoringRPC", "RescorerServer", "SeededRandom",
+                "Adaptation", "Rescoring", "RescoringCore", "RescoringRPC", "RescorerServer", "SeededRandom",
                 "OfflineRescoring", "Pretraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -127,7 +132,7 @@ let package = Package(
         .executableTarget(
             name: "lora-rescorer",
             dependencies: [
-                "RescorerServer", "Rescoring", "H2RPC", "NeuralLM",
+                "RescorerServer", "Rescoring", "RescoringCore", "H2RPC", "NeuralLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -205,19 +210,21 @@ let package = Package(
         .testTarget(name: "FirstPassTests", dependencies: ["FirstPass", "SeededRandom"]),
         .testTarget(
             name: "AdaptationTests",
-            dependencies: ["SecondPassTestSupport", "Adaptation", "NeuralLM", "NBest", "Rescoring"],
+            dependencies: ["SecondPassTestSupport", "Adaptation", "NeuralLM", "NBest", "RescoringCore"],
             exclude: ["Python"]),
         .testTarget(
             name: "RescoringTests",
             dependencies: [
-                "Rescoring", "RescorerServer", "RescoringRPC", "RescoringMessages", "H2RPC", "NeuralLM",
+                "Rescoring", "RescoringCore", "RescorerServer", "RescoringRPC", "RescoringMessages", "H2RPC",
+                "NeuralLM",
                 "NBest", "OfflineRescoring", "FirstPass", "Evaluation", "Adaptation", "ServiceMetrics",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "RescorerServiceTests",
             dependencies: [
-                "SecondPassTestSupport", "lora-rescorer", "RescorerServer", "Rescoring", "RescoringRPC",
+                "SecondPassTestSupport", "lora-rescorer", "RescorerServer", "Rescoring", "RescoringCore",
+                "RescoringRPC",
                 "RescoringMessages", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),

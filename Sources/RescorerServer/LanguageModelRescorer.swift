@@ -1,6 +1,7 @@
 public import H2RPC
 import NBest
 public import Rescoring
+public import RescoringCore
 public import RescoringMessages
 public import RescoringRPC
 

@@ -9,6 +9,7 @@ import NBest
 import NeuralLM
 import RescorerServer
 import Rescoring
+import RescoringCore
 import RescoringMessages
 import RescoringRPC
 
