@@ -37,7 +37,7 @@ let package = Package(
 
         // MARK: Messages and transport
         .target(name: "CRescoringProtos", dependencies: ["CProtobufC"]),
-        .target(name: "RescoringMessages", dependencies: ["CRescoringProtos", "CProtobufC", "NBest"]),
+        .target(name: "RescoringMessages", dependencies: ["CRescoringProtos", "CProtobufC"]),
         .target(
             name: "H2RPC",
             dependencies: [
@@ -77,6 +77,12 @@ let package = Package(
         /// The simulator's pure side: sources, conditions, plans, pacing, balancing, accounting.
         .target(name: "Simulation", dependencies: ["FirstPass", "Phonetics", "NBest", "SeededRandom"]),
 
+        /// Every wire↔domain conversion: messages to and from N-best lists, jobs, rescored lists
+        /// and outcomes. Status mapping stays in the services; no transport here.
+        .target(
+            name: "RescoringWire",
+            dependencies: ["RescoringMessages", "NBest", "RescoringCore", "Evaluation"]),
+
         // MARK: Services (the edge where the transport meets the domain)
         /// Prometheus text metrics (swift-metrics through swift-prometheus) on a small HTTP/1 port.
         .target(
@@ -94,7 +100,7 @@ let package = Package(
             name: "RescorerServer",
             dependencies: [
                 "Rescoring", "RescoringCore", "NBest", "NeuralLM", "Adaptation", "H2RPC", "RescoringMessages",
-                "RescoringRPC", "ServiceMetrics",
+                "RescoringRPC", "RescoringWire", "ServiceMetrics",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -105,6 +111,7 @@ let package = Package(
             name: "AggregatorServer",
             dependencies: [
                 "MetricsAggregation", "Evaluation", "NBest", "H2RPC", "RescoringMessages", "RescoringRPC",
+                "RescoringWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -113,7 +120,7 @@ let package = Package(
         .target(
             name: "SimulationClient",
             dependencies: [
-                "Simulation", "H2RPC", "RescoringRPC", "RescoringMessages", "NBest",
+                "Simulation", "H2RPC", "RescoringRPC", "RescoringMessages", "RescoringWire", "NBest",
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
@@ -122,7 +129,8 @@ let package = Package(
             name: "secondpass",
             dependencies: [
                 "H2RPC", "RescoringMessages", "NBest", "NeuralLM", "Phonetics", "Evaluation", "FirstPass",
-                "Adaptation", "Rescoring", "RescoringCore", "RescoringRPC", "RescorerServer", "SeededRandom",
+                "Adaptation", "Rescoring", "RescoringCore", "RescoringRPC", "RescoringWire", "RescorerServer",
+                "SeededRandom",
                 "OfflineRescoring", "Pretraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -184,6 +192,9 @@ let package = Package(
             name: "RescoringMessagesTests",
             dependencies: ["SecondPassTestSupport", "RescoringMessages", "SeededRandom"]),
         .testTarget(
+            name: "RescoringWireTests",
+            dependencies: ["RescoringWire", "RescoringMessages", "RescoringCore", "NBest", "Evaluation"]),
+        .testTarget(
             name: "H2RPCTests",
             dependencies: [
                 "H2RPC", "RescoringMessages", "SeededRandom",
@@ -243,7 +254,7 @@ let package = Package(
             name: "AggregatorServerTests",
             dependencies: [
                 "SecondPassTestSupport", "AggregatorServer", "MetricsAggregation", "metrics-aggregator",
-                "Evaluation", "RescoringRPC", "RescoringMessages", "H2RPC",
+                "Evaluation", "RescoringRPC", "RescoringMessages", "RescoringWire", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(

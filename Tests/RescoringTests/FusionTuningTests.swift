@@ -5,6 +5,7 @@ import Rescoring
 import RescoringCore
 import RescoringMessages
 import RescoringRPC
+import RescoringWire
 import Testing
 
 @testable import RescorerServer

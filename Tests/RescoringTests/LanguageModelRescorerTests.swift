@@ -3,6 +3,7 @@ import NBest
 import RescoringCore
 import RescoringMessages
 import RescoringRPC
+import RescoringWire
 import Testing
 
 @testable import RescorerServer
