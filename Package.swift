@@ -37,7 +37,7 @@ let package = Package(
 
         // MARK: Messages and transport
         .target(name: "CRescoringProtos", dependencies: ["CProtobufC"]),
-        .target(name: "RescoringMessages", dependencies: ["CRescoringProtos", "CProtobufC", "NBest"]),
+        .target(name: "RescoringMessages", dependencies: ["CRescoringProtos", "CProtobufC"]),
         .target(
             name: "H2RPC",
             dependencies: [
@@ -59,8 +59,11 @@ let package = Package(
         .target(name: "Phonetics", dependencies: ["NBest", "SeededRandom"]),
         .target(name: "Evaluation", dependencies: ["NBest", "SeededRandom"]),
         .target(name: "FirstPass", dependencies: ["NBest", "Phonetics", "Evaluation", "SeededRandom"]),
-        .target(name: "Adaptation", dependencies: ["NeuralLM", "Evaluation", "NBest", "Rescoring"]),
-        .target(name: "Rescoring", dependencies: ["NBest", "NeuralLM"]),
+        /// The values the engine and training share (fusion, jobs, rescored lists), so `Adaptation`
+        /// trains through the rescorer's fusion without depending on the engine.
+        .target(name: "RescoringCore", dependencies: ["NBest"]),
+        .target(name: "Adaptation", dependencies: ["NeuralLM", "Evaluation", "NBest", "RescoringCore"]),
+        .target(name: "Rescoring", dependencies: ["NBest", "NeuralLM", "RescoringCore"]),
         /// Stored evaluation outcomes (SQLite through GRDB) and the reports computed from them.
         .target(
             name: "MetricsAggregation",
@@ -68,9 +71,17 @@ let package = Package(
         /// The resumable base-model pretraining loop behind `secondpass pretrain`.
         .target(name: "Pretraining", dependencies: ["NeuralLM"]),
         /// `secondpass rescore`: N-best files through the service's engine, without a server.
-        .target(name: "OfflineRescoring", dependencies: ["Rescoring", "NBest", "FirstPass", "Evaluation"]),
+        .target(
+            name: "OfflineRescoring",
+            dependencies: ["Rescoring", "RescoringCore", "NBest", "FirstPass", "Evaluation"]),
         /// The simulator's pure side: sources, conditions, plans, pacing, balancing, accounting.
         .target(name: "Simulation", dependencies: ["FirstPass", "Phonetics", "NBest", "SeededRandom"]),
+
+        /// Every wire↔domain conversion: messages to and from N-best lists, jobs, rescored lists
+        /// and outcomes. Status mapping stays in the services; no transport here.
+        .target(
+            name: "RescoringWire",
+            dependencies: ["RescoringMessages", "NBest", "RescoringCore", "Evaluation"]),
 
         // MARK: Services (the edge where the transport meets the domain)
         /// Prometheus text metrics (swift-metrics through swift-prometheus) on a small HTTP/1 port.
@@ -88,8 +99,8 @@ let package = Package(
         .target(
             name: "RescorerServer",
             dependencies: [
-                "Rescoring", "NBest", "NeuralLM", "Adaptation", "H2RPC", "RescoringMessages", "RescoringRPC",
-                "ServiceMetrics",
+                "Rescoring", "RescoringCore", "NBest", "NeuralLM", "Adaptation", "H2RPC", "RescoringMessages",
+                "RescoringRPC", "RescoringWire", "ServiceMetrics",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -100,6 +111,7 @@ let package = Package(
             name: "AggregatorServer",
             dependencies: [
                 "MetricsAggregation", "Evaluation", "NBest", "H2RPC", "RescoringMessages", "RescoringRPC",
+                "RescoringWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -108,7 +120,7 @@ let package = Package(
         .target(
             name: "SimulationClient",
             dependencies: [
-                "Simulation", "H2RPC", "RescoringRPC", "RescoringMessages", "NBest",
+                "Simulation", "H2RPC", "RescoringRPC", "RescoringMessages", "RescoringWire", "NBest",
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
@@ -117,7 +129,8 @@ let package = Package(
             name: "secondpass",
             dependencies: [
                 "H2RPC", "RescoringMessages", "NBest", "NeuralLM", "Phonetics", "Evaluation", "FirstPass",
-                "Adaptation", "Rescoring", "RescoringRPC", "RescorerServer", "SeededRandom",
+                "Adaptation", "Rescoring", "RescoringCore", "RescoringRPC", "RescoringWire", "RescorerServer",
+                "SeededRandom",
                 "OfflineRescoring", "Pretraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -127,7 +140,7 @@ let package = Package(
         .executableTarget(
             name: "lora-rescorer",
             dependencies: [
-                "RescorerServer", "Rescoring", "H2RPC", "NeuralLM",
+                "RescorerServer", "Rescoring", "RescoringCore", "H2RPC", "NeuralLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -190,6 +203,9 @@ let package = Package(
             name: "RescoringMessagesTests",
             dependencies: ["SecondPassTestSupport", "RescoringMessages", "SeededRandom"]),
         .testTarget(
+            name: "RescoringWireTests",
+            dependencies: ["RescoringWire", "RescoringMessages", "RescoringCore", "NBest", "Evaluation"]),
+        .testTarget(
             name: "H2RPCTests",
             dependencies: [
                 "H2RPC", "RescoringMessages", "SeededRandom",
@@ -216,19 +232,21 @@ let package = Package(
         .testTarget(name: "FirstPassTests", dependencies: ["FirstPass", "SeededRandom"]),
         .testTarget(
             name: "AdaptationTests",
-            dependencies: ["SecondPassTestSupport", "Adaptation", "NeuralLM", "NBest", "Rescoring"],
+            dependencies: ["SecondPassTestSupport", "Adaptation", "NeuralLM", "NBest", "RescoringCore"],
             exclude: ["Python"]),
         .testTarget(
             name: "RescoringTests",
             dependencies: [
-                "Rescoring", "RescorerServer", "RescoringRPC", "RescoringMessages", "H2RPC", "NeuralLM",
+                "Rescoring", "RescoringCore", "RescorerServer", "RescoringRPC", "RescoringMessages", "H2RPC",
+                "NeuralLM",
                 "NBest", "OfflineRescoring", "FirstPass", "Evaluation", "Adaptation", "ServiceMetrics",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "RescorerServiceTests",
             dependencies: [
-                "SecondPassTestSupport", "lora-rescorer", "RescorerServer", "Rescoring", "RescoringRPC",
+                "SecondPassTestSupport", "lora-rescorer", "RescorerServer", "Rescoring", "RescoringCore",
+                "RescoringRPC",
                 "RescoringMessages", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -247,7 +265,7 @@ let package = Package(
             name: "AggregatorServerTests",
             dependencies: [
                 "SecondPassTestSupport", "AggregatorServer", "MetricsAggregation", "metrics-aggregator",
-                "Evaluation", "RescoringRPC", "RescoringMessages", "H2RPC",
+                "Evaluation", "RescoringRPC", "RescoringMessages", "RescoringWire", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(

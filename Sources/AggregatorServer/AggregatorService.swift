@@ -4,6 +4,7 @@ public import Logging
 public import MetricsAggregation
 public import RescoringMessages
 public import RescoringRPC
+import RescoringWire
 
 /// `secondpass.rescoring.v1.MetricsAggregator` over an `OutcomeStore`.
 ///

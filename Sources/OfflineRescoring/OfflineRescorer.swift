@@ -2,6 +2,7 @@ public import Evaluation
 public import FirstPass
 import NBest
 public import Rescoring
+import RescoringCore
 
 /// Rescores a file's N-best lists without a server, through the engine the service uses.
 ///

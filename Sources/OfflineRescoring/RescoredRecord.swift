@@ -1,5 +1,6 @@
 public import NBest
-public import Rescoring
+import Rescoring
+public import RescoringCore
 
 /// One line of `secondpass rescore --output`: a rescored N-best list, shaped like the service's
 /// `RescoreResult` plus the utterance's reference, so offline and service results compare field

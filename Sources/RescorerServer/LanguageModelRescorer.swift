@@ -1,8 +1,10 @@
 public import H2RPC
 import NBest
 public import Rescoring
+public import RescoringCore
 public import RescoringMessages
 public import RescoringRPC
+import RescoringWire
 
 /// The `Rescorer` gRPC service backed by a `RescoringEngine`.
 ///
@@ -222,22 +224,18 @@ public struct LanguageModelRescorer: RescorerService {
         } catch {
             throw RescorerStatus.error(for: error)
         }
-        let list: NBestList
+        let job: RescoringJob
         do {
-            list = try NBestList(message)
+            job = try RescoringJob(message, config: config)
         } catch {
             throw RPCError(code: .invalidArgument, message: "utterance \(message.utteranceID): \(error)")
         }
-        guard !list.hypotheses.isEmpty else {
+        guard !job.list.hypotheses.isEmpty else {
             throw RPCError(
-                code: .invalidArgument, message: "utterance \(list.utteranceID): the N-best list is empty")
+                code: .invalidArgument, message: "utterance \(job.list.utteranceID): the N-best list is empty"
+            )
         }
-        let adapter = config.flatMap { $0.adapter.isEmpty ? nil : $0.adapter }
-        let fusion = config?.fusion.map {
-            ScoreFusion(
-                firstPassWeight: $0.firstPassWeight, lmWeight: $0.lmWeight, lengthBonus: $0.lengthBonus)
-        }
-        return RescoringJob(list: list, adapter: adapter, fusion: fusion, maxHypotheses: cut)
+        return job
     }
 
     static func microseconds(_ duration: Duration) -> UInt64 {
@@ -253,29 +251,5 @@ extension AdapterInfo {
             targetModules: adapter.targetModules,
             trainableParameters: UInt64(clamping: adapter.parameterCount),
             baseModelID: baseModelID, merged: false)
-    }
-}
-
-extension RescoreResult {
-    /// The wire form of a rescored list.
-    init(
-        _ rescored: RescoredList, modelID: String, replicaID: String, queueTimeMicroseconds: UInt64,
-        computeTimeMicroseconds: UInt64
-    ) {
-        let list = rescored.list
-        self.init(
-            utteranceID: list.utteranceID, sessionID: list.sessionID, sequenceNumber: list.sequenceNumber,
-            kind: ResultKind(list.kind),
-            hypotheses: rescored.ranking.map {
-                ScoredHypothesis(
-                    originalIndex: UInt32($0.originalIndex), text: $0.text, firstPassScore: $0.firstPassScore,
-                    lmScore: $0.lmScore, fusedScore: $0.fusedScore, tokenCount: UInt32($0.tokenCount))
-            },
-            chosenIndex: UInt32(rescored.chosenIndex ?? 0), adapter: rescored.adapter ?? "", modelID: modelID,
-            queueTimeMicroseconds: queueTimeMicroseconds, computeTimeMicroseconds: computeTimeMicroseconds,
-            replicaID: replicaID,
-            fusion: FusionWeights(
-                firstPassWeight: rescored.fusion.firstPassWeight, lmWeight: rescored.fusion.lmWeight,
-                lengthBonus: rescored.fusion.lengthBonus))
     }
 }

@@ -2,6 +2,7 @@ import Adaptation
 public import Foundation
 import NeuralLM
 public import Rescoring
+public import RescoringCore
 
 /// A LoRA adapter to serve beside the base model: its routing name and its PEFT directory.
 public struct AdapterSource: Sendable, Hashable {

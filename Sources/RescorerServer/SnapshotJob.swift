@@ -1,4 +1,5 @@
-public import Rescoring
+import Rescoring
+public import RescoringCore
 
 /// A job with the engine snapshot it was accepted under.
 ///

@@ -1,3 +1,5 @@
+public import RescoringCore
+
 /// Chooses fusion weights that minimise word errors on a development set of scored N-best lists.
 ///
 /// The LM is run once per list (by the caller); every candidate weighting then only re-ranks

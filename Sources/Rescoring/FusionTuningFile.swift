@@ -1,4 +1,5 @@
 public import Foundation
+public import RescoringCore
 
 /// The fusion weights `secondpass tune` chose, by adapter, as `lora-rescorer --fusion` reads them.
 ///

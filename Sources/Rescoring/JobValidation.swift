@@ -1,4 +1,5 @@
 import NBest
+public import RescoringCore
 
 /// Checks of a job that need no LM work, in the order a client would want them reported.
 extension RescoringEngine {

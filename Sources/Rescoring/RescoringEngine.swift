@@ -1,5 +1,6 @@
 import NBest
 public import NeuralLM
+public import RescoringCore
 
 /// Reranks first-pass N-best lists with a frozen GPT-2 language model and named adapters.
 ///

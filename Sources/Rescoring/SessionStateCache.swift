@@ -1,12 +1,6 @@
 public import NeuralLM
+public import RescoringCore
 import Synchronization
-
-/// One stream's claim on a `SessionStateCache`: its jobs may reuse the LM states of its own
-/// earlier partial lists, and no other stream's.
-public struct RescoringSession: Sendable, Hashable {
-    /// Unique within the cache that opened it.
-    public let id: UInt64
-}
 
 /// The utterance of one session that cached states belong to.
 public struct SessionUtterance: Sendable, Hashable {

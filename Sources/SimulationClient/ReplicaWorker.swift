@@ -2,6 +2,7 @@ import H2RPC
 import Logging
 import RescoringMessages
 import RescoringRPC
+import RescoringWire
 import Simulation
 
 /// Keeps one replica slot busy: connects (re-resolving a DNS slot each time), checks health,

@@ -9,8 +9,10 @@ import NBest
 import NeuralLM
 import RescorerServer
 import Rescoring
+import RescoringCore
 import RescoringMessages
 import RescoringRPC
+import RescoringWire
 
 /// `secondpass demo`: the local end-to-end run on the shipped base model.
 ///
@@ -176,12 +178,9 @@ struct DemoCommand: AsyncParsableCommand {
         }
         return results.filter { $0.kind == .final }.compactMap { result in
             guard let final = finals[result.utteranceID] else { return nil }
-            let chosen = result.hypotheses.first
             return UtteranceOutcome(
-                run: result.adapter.isEmpty ? Self.baseRun : result.adapter, condition: "clean",
-                utteranceID: result.utteranceID,
-                reference: final.record.reference, firstPassTexts: final.list.hypotheses.map(\.text),
-                chosenIndex: Int(result.chosenIndex), chosenText: chosen?.text ?? "")
+                result, run: result.adapter.isEmpty ? Self.baseRun : result.adapter, condition: "clean",
+                reference: final.record.reference, firstPassTexts: final.list.hypotheses.map(\.text))
         }
     }
 

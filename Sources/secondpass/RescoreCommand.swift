@@ -6,6 +6,7 @@ import NBest
 import OfflineRescoring
 import RescorerServer
 import Rescoring
+import RescoringCore
 
 /// `secondpass rescore`: rescores a file of N-best lists offline, with the service's engine.
 ///

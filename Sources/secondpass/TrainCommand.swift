@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import NeuralLM
 import Rescoring
+import RescoringCore
 
 /// `secondpass train`: adapts the base model with one strategy and objective.
 struct TrainCommand: AsyncParsableCommand {

@@ -5,6 +5,7 @@ import Foundation
 import NBest
 import RescorerServer
 import Rescoring
+import RescoringCore
 
 /// `secondpass tune`: fusion weights per adapter that minimise WER on a development N-best set,
 /// written as the tuning file `lora-rescorer --fusion` reads.

@@ -1,7 +1,7 @@
 import Foundation
 import NBest
 import NeuralLM
-import Rescoring
+import RescoringCore
 import Testing
 
 @testable import Adaptation

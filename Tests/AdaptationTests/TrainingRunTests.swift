@@ -1,6 +1,6 @@
 import Foundation
 import NeuralLM
-import Rescoring
+import RescoringCore
 import Testing
 
 @testable import Adaptation

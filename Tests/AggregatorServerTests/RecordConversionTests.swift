@@ -1,6 +1,7 @@
 import AggregatorServer
 import Evaluation
 import RescoringMessages
+import RescoringWire
 import Testing
 
 @Suite("EvaluationRecord → UtteranceOutcome")

@@ -1,5 +1,6 @@
 import Foundation
 import Rescoring
+import RescoringCore
 import SecondPassTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import NBest
 import NeuralLM
+import RescoringCore
 import Synchronization
 import Testing
 

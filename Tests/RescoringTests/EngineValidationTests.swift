@@ -1,4 +1,5 @@
 import NBest
+import RescoringCore
 import Testing
 
 @testable import Rescoring

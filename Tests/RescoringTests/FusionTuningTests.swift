@@ -2,8 +2,10 @@ import Foundation
 import H2RPC
 import NBest
 import Rescoring
+import RescoringCore
 import RescoringMessages
 import RescoringRPC
+import RescoringWire
 import Testing
 
 @testable import RescorerServer

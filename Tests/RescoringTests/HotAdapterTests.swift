@@ -2,6 +2,7 @@ import Foundation
 import H2RPC
 import NBest
 import Rescoring
+import RescoringCore
 import RescoringMessages
 import RescoringRPC
 import Testing

@@ -1,7 +1,9 @@
 import H2RPC
 import NBest
+import RescoringCore
 import RescoringMessages
 import RescoringRPC
+import RescoringWire
 import Testing
 
 @testable import RescorerServer

@@ -1,5 +1,6 @@
 import H2RPC
 import NBest
+import RescoringCore
 import RescoringMessages
 import RescoringRPC
 import Testing

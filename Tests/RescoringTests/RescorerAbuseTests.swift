@@ -1,6 +1,7 @@
 import H2RPC
 import NBest
 import Rescoring
+import RescoringCore
 import RescoringMessages
 import RescoringRPC
 import Testing

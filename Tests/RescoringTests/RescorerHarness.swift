@@ -4,6 +4,7 @@ import NBest
 import Rescoring
 import RescoringMessages
 import RescoringRPC
+import RescoringWire
 
 @testable import RescorerServer
 

@@ -1,5 +1,6 @@
 import NBest
 import NeuralLM
+import RescoringCore
 import Testing
 
 @testable import Rescoring

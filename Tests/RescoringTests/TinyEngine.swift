@@ -1,6 +1,7 @@
 import NBest
 import NeuralLM
 import Rescoring
+import RescoringCore
 import Testing
 
 /// A small random GPT-2 and a BPE tokenizer trained on a few sentences: enough to exercise the

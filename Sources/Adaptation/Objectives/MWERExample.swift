@@ -1,7 +1,7 @@
 import Evaluation
 public import NBest
 import NeuralLM
-public import Rescoring
+public import RescoringCore
 
 /// One N-best list prepared for MWER: token ids, first-pass scores and word errors per hypothesis.
 public struct MWERExample: Sendable, Equatable {

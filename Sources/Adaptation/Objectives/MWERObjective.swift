@@ -1,6 +1,6 @@
 import Foundation
 public import NeuralLM
-public import Rescoring
+public import RescoringCore
 
 /// Minimum word error rate training on N-best lists (as in RescoreBERT).
 ///

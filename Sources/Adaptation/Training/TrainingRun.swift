@@ -1,6 +1,6 @@
 public import Foundation
 public import NeuralLM
-public import Rescoring
+public import RescoringCore
 import Synchronization
 
 /// What the run optimises.

@@ -2,10 +2,8 @@ public import Evaluation
 import NBest
 public import RescoringMessages
 
-/// The one wire↔domain conversion of `EvaluationRecord`.
-///
-/// It lives here, not in `RescoringMessages/Domain`, because its domain type
-/// (`Evaluation.UtteranceOutcome`) is in a module `RescoringMessages` does not import.
+/// The one wire↔domain conversion of `EvaluationRecord`, beside every other conversion so the
+/// aggregator and any client read records the same way.
 extension UtteranceOutcome {
     /// The outcome a wire record describes, or why the record cannot be stored.
     ///

@@ -10,6 +10,18 @@ public struct RescoredHypothesis: Sendable, Hashable, Codable {
     public var lmScore: Double
     public var fusedScore: Double
     public var tokenCount: Int
+
+    public init(
+        originalIndex: Int, text: String, firstPassScore: Double, lmScore: Double, fusedScore: Double,
+        tokenCount: Int
+    ) {
+        self.originalIndex = originalIndex
+        self.text = text
+        self.firstPassScore = firstPassScore
+        self.lmScore = lmScore
+        self.fusedScore = fusedScore
+        self.tokenCount = tokenCount
+    }
 }
 
 /// The result of rescoring one N-best list.
@@ -21,6 +33,13 @@ public struct RescoredList: Sendable, Hashable, Codable {
     /// The adapter that scored the list; `nil` for the base model.
     public var adapter: String?
     public var fusion: ScoreFusion
+
+    public init(list: NBestList, ranking: [RescoredHypothesis], adapter: String?, fusion: ScoreFusion) {
+        self.list = list
+        self.ranking = ranking
+        self.adapter = adapter
+        self.fusion = fusion
+    }
 
     /// `originalIndex` of the chosen hypothesis; `nil` for an empty list.
     public var chosenIndex: Int? { ranking.first?.originalIndex }

@@ -1,4 +1,5 @@
 import NBest
+import RescoringWire
 import Testing
 
 @testable import RescoringMessages

@@ -1,4 +1,5 @@
 public import NBest
+public import RescoringMessages
 
 extension HypothesisMessage {
     /// The wire form of a domain hypothesis.
