@@ -179,7 +179,7 @@ let package = Package(
         .executableTarget(
             name: "services-bench",
             dependencies: [
-                "H2RPC", "RescoringRPC", "RescoringMessages", "RescorerServer", "Rescoring", "NBest",
+                "H2RPC", "RescoringRPC", "RescoringMessages", "RescorerServer", "Rescoring", "RescoringCore", "RescoringWire", "NBest",
                 "NeuralLM", "SeededRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -4,6 +4,7 @@ import NBest
 import NeuralLM
 import RescorerServer
 import Rescoring
+import RescoringCore
 import RescoringMessages
 import Synchronization
 
