@@ -76,8 +76,9 @@ public struct AggregatorServer: Sendable {
         let service = AggregatorService(
             store: store, reports: reports, metrics: aggregatorMetrics, logger: logger)
         var router = RPCRouter()
-        router.registerHealthAndReflection(health)
         router.register(service)
+        // Last: reflection lists the services registered before it.
+        router.registerHealthAndReflection(health)
 
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.host = configuration.host
