@@ -250,7 +250,9 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "SecondPassTestSupport", "nbest-simulator", "lora-rescorer", "SimulationClient", "Simulation",
+                "SecondPassTestSupport", "nbest-simulator", "lora-rescorer", "metrics-aggregator",
+                "SimulationClient",
+                "Simulation",
                 "RescoringRPC", "RescoringMessages", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),
