@@ -112,6 +112,8 @@ let package = Package(
             dependencies: [
                 "MetricsAggregation", "Evaluation", "NBest", "H2RPC", "RescoringMessages", "RescoringRPC",
                 "RescoringWire",
+                "ServiceMetrics",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -179,7 +181,8 @@ let package = Package(
         .executableTarget(
             name: "services-bench",
             dependencies: [
-                "H2RPC", "RescoringRPC", "RescoringMessages", "RescorerServer", "Rescoring", "RescoringCore", "RescoringWire", "NBest",
+                "H2RPC", "RescoringRPC", "RescoringMessages", "RescorerServer", "Rescoring", "RescoringCore",
+                "RescoringWire", "NBest",
                 "NeuralLM", "SeededRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -277,7 +280,9 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "SecondPassTestSupport", "nbest-simulator", "lora-rescorer", "SimulationClient", "Simulation",
+                "SecondPassTestSupport", "nbest-simulator", "lora-rescorer", "metrics-aggregator",
+                "SimulationClient",
+                "Simulation",
                 "RescoringRPC", "RescoringMessages", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -3,6 +3,7 @@ public import Logging
 public import MetricsAggregation
 public import RescoringRPC
 import ServiceLifecycle
+import ServiceMetrics
 
 /// How the metrics aggregator listens and where it keeps records (the `serve` flags).
 public struct AggregatorServerConfiguration: Sendable {
@@ -16,11 +17,15 @@ public struct AggregatorServerConfiguration: Sendable {
     public var reportDirectory: String?
     /// How long in-flight calls may run after SIGTERM/SIGINT before they are cut.
     public var shutdownGracePeriod: Duration = .seconds(10)
+    /// When set, Prometheus text metrics are served at `http://host:metricsPort/metrics` (0 picks
+    /// a port); off by default so the aggregator opens no second port unless asked.
+    public var metricsPort: Int?
 
     public init() {}
 }
 
-/// The metrics aggregator: `MetricsAggregator` and `grpc.health.v1.Health` on one `RPCServer`,
+/// The metrics aggregator: `MetricsAggregator`, `grpc.health.v1.Health` and
+/// `grpc.reflection.v1` on one `RPCServer`,
 /// run in a `ServiceGroup` that drains gracefully on SIGTERM or SIGINT.
 ///
 /// On the signal, health turns `NOT_SERVING` and open `WatchReport` streams end (they never end
@@ -48,13 +53,32 @@ public struct AggregatorServer: Sendable {
     ///
     /// - Parameters:
     ///   - logger: where server and lifecycle events go.
+    ///   - onMetricsListening: called with the metrics listener's host and port (port 0 resolved)
+    ///     once it is bound, before `onListening`; not called without `metricsPort`.
     ///   - onListening: called once with the bound address (port 0 resolved), before any call.
-    /// - Throws: `RPCError` (`UNAVAILABLE`) when the address cannot be bound.
-    public func run(logger: Logger, onListening: @Sendable (RPCServer.Address) -> Void) async throws {
-        let service = AggregatorService(store: store, reports: reports, logger: logger)
+    /// - Throws: `RPCError` (`UNAVAILABLE`) when the address cannot be bound, `MetricsServerError`
+    ///   when the metrics port cannot.
+    public func run(
+        logger: Logger, onMetricsListening: @Sendable (String, Int) -> Void = { _, _ in },
+        onListening: @Sendable (RPCServer.Address) -> Void
+    ) async throws {
+        // The metrics port is bound first, so a busy port fails the start rather than the scrape.
+        var metricsServer: MetricsHTTPServer?
+        var aggregatorMetrics: AggregatorMetrics?
+        if let metricsPort = configuration.metricsPort {
+            let metrics = ServiceMetrics()
+            aggregatorMetrics = AggregatorMetrics(metrics: metrics)
+            let server = try await MetricsHTTPServer.bind(
+                host: configuration.host, port: metricsPort, metrics: metrics, logger: logger)
+            onMetricsListening(server.host, server.port)
+            metricsServer = server
+        }
+        let service = AggregatorService(
+            store: store, reports: reports, metrics: aggregatorMetrics, logger: logger)
         var router = RPCRouter()
-        router.register(health)
         router.register(service)
+        // Last: reflection lists the services registered before it.
+        router.registerHealthAndReflection(health)
 
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.host = configuration.host
@@ -70,6 +94,7 @@ public struct AggregatorServer: Sendable {
                 .init(service: ReportDirectoryWriter(directory: directory, service: service, logger: logger)))
         }
         services.append(.init(service: server))
+        if let metricsServer { services.append(.init(service: metricsServer)) }
         services.append(.init(service: AggregatorDrain(health: health, store: store, logger: logger)))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

@@ -19,11 +19,18 @@ public struct AggregatorService: MetricsAggregatorService {
 
     public let store: OutcomeStore
     public let reports: RunReportBuilder
+    /// Where records, reports and watch streams are counted; `nil` without `--metrics-port`.
+    public let metrics: AggregatorMetrics?
     private let logger: Logger
 
-    public init(store: OutcomeStore, reports: RunReportBuilder = RunReportBuilder(), logger: Logger) {
+    public init(
+        store: OutcomeStore, reports: RunReportBuilder = RunReportBuilder(),
+        metrics: AggregatorMetrics? = nil,
+        logger: Logger
+    ) {
         self.store = store
         self.reports = reports
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -31,6 +38,11 @@ public struct AggregatorService: MetricsAggregatorService {
         -> RecordSummary
     {
         var summary = RecordSummary()
+        // Counted when the stream ends, also by a storage failure: what was stored stays stored.
+        defer {
+            metrics?.recordStream(
+                accepted: summary.accepted, duplicates: summary.duplicates, rejected: summary.rejected)
+        }
         func reject(_ reason: String) {
             summary.rejected += 1
             if summary.errors.count < Self.maxReportedErrors { summary.errors.append(reason) }
@@ -81,7 +93,7 @@ public struct AggregatorService: MetricsAggregatorService {
         else {
             throw RPCError(code: .notFound, message: "no records for run '\(request.runID)'")
         }
-        return Report(try await report(run: request.runID, cleanCondition: clean))
+        return Report(try await report(run: request.runID, cleanCondition: clean, method: "GetReport"))
     }
 
     /// Sends the report now, then after every change to the run's records, until the client
@@ -90,21 +102,31 @@ public struct AggregatorService: MetricsAggregatorService {
         _ request: ReportRequest, reports writer: ResponseWriter<Report>, context: ServerContext
     ) async throws {
         let clean = try Self.validate(request)
+        metrics?.watchStreamOpened()
+        defer { metrics?.watchStreamClosed() }
         // Subscribe before the first read so no record falls between the two.
         let changes = store.changes(run: request.runID)
         if try await storeCall({ () async throws(OutcomeStoreError) in
             try await store.count(run: request.runID)
         }) > 0 {
-            try await writer.write(Report(try await report(run: request.runID, cleanCondition: clean)))
+            try await writer.write(
+                Report(try await report(run: request.runID, cleanCondition: clean, method: "WatchReport")))
         }
         for await _ in changes {
             if Task.isCancelled { return }
-            try await writer.write(Report(try await report(run: request.runID, cleanCondition: clean)))
+            try await writer.write(
+                Report(try await report(run: request.runID, cleanCondition: clean, method: "WatchReport")))
         }
     }
 
     /// The current report of `run`.
-    public func report(run: String, cleanCondition: String) async throws -> RunReport {
+    ///
+    /// - Parameter method: who asks, the label of `aggregator_reports_total`.
+    public func report(run: String, cleanCondition: String, method: String = "writer") async throws
+        -> RunReport
+    {
+        let started = ContinuousClock.now
+        defer { metrics?.recordReport(method: method, duration: ContinuousClock.now - started) }
         let outcomes = try await storeCall { () async throws(OutcomeStoreError) in
             try await store.outcomes(run: run)
         }

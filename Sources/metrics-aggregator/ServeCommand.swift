@@ -10,7 +10,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the MetricsAggregator and grpc.health.v1.Health services until SIGTERM or SIGINT.",
         discussion: """
             Once bound, prints exactly one line 'metrics-aggregator listening on HOST:PORT' on stdout \
-            (flushed), so scripts can read the port when --port is 0.
+            (flushed), so scripts can read the port when --port is 0; with --metrics-port, a line \
+            'metrics-aggregator metrics on HOST:PORT' comes before it.
             """)
 
     @Option(help: "SQLite database of the records (created if missing; kept across restarts).")
@@ -32,6 +33,13 @@ struct ServeCommand: AsyncParsableCommand {
         help: "How long in-flight record streams may run after SIGTERM/SIGINT.")
     var shutdownGraceSeconds = 10.0
 
+    @Option(
+        name: .customLong("metrics-port"),
+        help:
+            "Serve Prometheus text metrics at http://HOST:PORT/metrics (0 picks a port, printed on stdout before the listening line); off when absent."
+    )
+    var metricsPort: Int?
+
     @Option(help: "Log level on stderr (trace, debug, info, notice, warning, error, critical).")
     var logLevel = "info"
 
@@ -43,6 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard !database.isEmpty else { throw ValidationError("--database must not be empty") }
         guard shutdownGraceSeconds.isFinite, shutdownGraceSeconds >= 0 else {
             throw ValidationError("--shutdown-grace-seconds must be a non-negative number")
+        }
+        if let metricsPort, !(0...65535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be 0...65535, not \(metricsPort)")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError(
@@ -62,15 +73,21 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.reportDirectory = reportDirectory
+        configuration.metricsPort = metricsPort
         configuration.shutdownGracePeriod = .milliseconds(Int((shutdownGraceSeconds * 1000).rounded()))
         let server = try AggregatorServer(configuration: configuration)
         let stored = try await server.store.count()
         logger.info("opened records", metadata: ["database": "\(database)", "records": "\(stored)"])
-        // lead: register grpc.reflection.v1 here once rpc-scaffold's reflection service is on main.
-        try await server.run(logger: logger) { address in
-            print("metrics-aggregator listening on \(address)")
-            fflush(nil)  // stdout is block-buffered when piped; scripts wait for this line
-        }
+        try await server.run(
+            logger: logger,
+            onMetricsListening: { host, port in
+                print("metrics-aggregator metrics on \(host):\(port)")
+                fflush(nil)
+            },
+            onListening: { address in
+                print("metrics-aggregator listening on \(address)")
+                fflush(nil)  // stdout is block-buffered when piped; scripts wait for this line
+            })
         logger.info("stopped after draining")
     }
 }
