@@ -151,7 +151,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
-        .executableTarget(name: "lm-bench", dependencies: ["NeuralLM"]),
+        .executableTarget(name: "lm-bench", dependencies: ["NeuralLM"], path: "Benchmarks/LMBench"),
         /// Starts lora-rescorer and measures what abusive clients cost it (Scripts/bench-abuse).
         .executableTarget(
             name: "abuse-bench",
@@ -168,7 +168,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]),
+            ],
+            path: "Benchmarks/RPCBench"),
 
         // MARK: Tests
         /// One way for every test target to find the package root and run the Python peers.
