@@ -95,6 +95,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
 
+        /// What every service executable shares without the model stack: `HOST:PORT` targets,
+        /// the grpc.health.v1 probe behind each `health` subcommand, bearer-token files.
+        .target(
+            name: "ServiceCommandSupport",
+            dependencies: [
+                "H2RPC", "RescoringMessages", "RescoringRPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         /// The MetricsAggregator service over an `OutcomeStore`: wire records in, wire reports out.
         .target(
             name: "AggregatorServer",
@@ -127,7 +137,7 @@ let package = Package(
         .executableTarget(
             name: "lora-rescorer",
             dependencies: [
-                "RescorerServer", "Rescoring", "H2RPC", "NeuralLM",
+                "RescorerServer", "Rescoring", "H2RPC", "NeuralLM", "ServiceCommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -136,7 +146,7 @@ let package = Package(
         .executableTarget(
             name: "metrics-aggregator",
             dependencies: [
-                "AggregatorServer", "MetricsAggregation", "RescorerServer", "H2RPC", "RescoringRPC",
+                "AggregatorServer", "MetricsAggregation", "ServiceCommandSupport", "H2RPC", "RescoringRPC",
                 "RescoringMessages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -146,7 +156,7 @@ let package = Package(
         .executableTarget(
             name: "nbest-simulator",
             dependencies: [
-                "SimulationClient", "Simulation", "FirstPass", "Phonetics", "RescorerServer",
+                "SimulationClient", "Simulation", "FirstPass", "Phonetics", "ServiceCommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -218,7 +228,8 @@ let package = Package(
         .testTarget(
             name: "RescorerServiceTests",
             dependencies: [
-                "SecondPassTestSupport", "lora-rescorer", "RescorerServer", "Rescoring", "RescoringRPC",
+                "SecondPassTestSupport", "lora-rescorer", "RescorerServer", "ServiceCommandSupport",
+                "Rescoring", "RescoringRPC",
                 "RescoringMessages", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -4,6 +4,7 @@ import Logging
 import NeuralLM
 import RescorerServer
 import Rescoring
+import ServiceCommandSupport
 
 /// `lora-rescorer serve`: load the model and adapters, serve until SIGTERM/SIGINT, drain, exit 0.
 struct ServeCommand: AsyncParsableCommand {

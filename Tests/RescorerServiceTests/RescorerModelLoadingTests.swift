@@ -1,6 +1,7 @@
 import Foundation
 import Rescoring
 import SecondPassTestSupport
+import ServiceCommandSupport
 import Testing
 
 @testable import RescorerServer
