@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import ServiceCommandSupport
 
 /// `lora-rescorer`: one rescorer replica (`serve`, the default) and its health probe (`health`).
 ///
@@ -14,9 +13,33 @@ struct LoraRescorerCommand: AsyncParsableCommand {
         defaultSubcommand: ServeCommand.self)
 }
 
-/// The entry point: parses, runs, and reports any failure as ONE line on stderr (64 for usage
-/// errors, 1 otherwise), the way every service executable does (`mainWithOneErrorLine`).
+/// The entry point: parses, runs, and reports any failure as ONE line on stderr.
+///
+/// ArgumentParser's own `main` prints usage after an error; scripts and container health checks
+/// want a single line to log, and the exit code to act on (64 for usage errors, 1 otherwise).
 @main
 enum LoraRescorerMain {
-    static func main() async { await LoraRescorerCommand.mainWithOneErrorLine() }
+    static func main() async {
+        do {
+            var command = try LoraRescorerCommand.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = LoraRescorerCommand.exitCode(for: error)
+            if code == .success {
+                // --help and friends: the full text on stdout.
+                print(LoraRescorerCommand.fullMessage(for: error))
+                exit(ExitCode.success.rawValue)
+            }
+            let message = LoraRescorerCommand.message(for: error)
+            if !message.isEmpty {
+                let line = message.split(whereSeparator: \.isNewline).joined(separator: "; ")
+                FileHandle.standardError.write(Data("lora-rescorer: error: \(line)\n".utf8))
+            }
+            exit(code.rawValue)
+        }
+    }
 }

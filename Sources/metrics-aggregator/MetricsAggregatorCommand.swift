@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import ServiceCommandSupport
 
 /// `metrics-aggregator`: the aggregator (`serve`, the default), its health probe (`health`) and
 /// a report fetcher (`report`).
@@ -16,9 +15,30 @@ struct MetricsAggregatorCommand: AsyncParsableCommand {
         defaultSubcommand: ServeCommand.self)
 }
 
-/// The entry point: parses, runs, and reports any failure as ONE line on stderr (64 for usage
-/// errors, 1 otherwise), the way every service executable does (`mainWithOneErrorLine`).
+/// The entry point: parses, runs, and reports any failure as ONE line on stderr
+/// (exit 64 for usage errors, 1 otherwise), as `lora-rescorer` does.
 @main
 enum MetricsAggregatorMain {
-    static func main() async { await MetricsAggregatorCommand.mainWithOneErrorLine() }
+    static func main() async {
+        do {
+            var command = try MetricsAggregatorCommand.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = MetricsAggregatorCommand.exitCode(for: error)
+            if code == .success {
+                print(MetricsAggregatorCommand.fullMessage(for: error))
+                exit(ExitCode.success.rawValue)
+            }
+            let message = MetricsAggregatorCommand.message(for: error)
+            if !message.isEmpty {
+                let line = message.split(whereSeparator: \.isNewline).joined(separator: "; ")
+                FileHandle.standardError.write(Data("metrics-aggregator: error: \(line)\n".utf8))
+            }
+            exit(code.rawValue)
+        }
+    }
 }

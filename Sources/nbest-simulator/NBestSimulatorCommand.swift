@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import ServiceCommandSupport
 
 /// `nbest-simulator`: plays the first pass against rescorer replicas (`run`) and probes a
 /// service's health (`health`).
@@ -18,8 +17,29 @@ struct NBestSimulatorCommand: AsyncParsableCommand {
 }
 
 /// The entry point: parses, runs, and reports any failure as ONE line on stderr (64 for usage
-/// errors, 1 otherwise), the way every service executable does (`mainWithOneErrorLine`).
+/// errors, 1 otherwise), as `lora-rescorer` does.
 @main
 enum NBestSimulatorMain {
-    static func main() async { await NBestSimulatorCommand.mainWithOneErrorLine() }
+    static func main() async {
+        do {
+            var command = try NBestSimulatorCommand.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = NBestSimulatorCommand.exitCode(for: error)
+            if code == .success {
+                print(NBestSimulatorCommand.fullMessage(for: error))
+                exit(ExitCode.success.rawValue)
+            }
+            let message = NBestSimulatorCommand.message(for: error)
+            if !message.isEmpty {
+                let line = message.split(whereSeparator: \.isNewline).joined(separator: "; ")
+                FileHandle.standardError.write(Data("nbest-simulator: error: \(line)\n".utf8))
+            }
+            exit(code.rawValue)
+        }
+    }
 }
