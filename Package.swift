@@ -106,6 +106,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
 
+        /// What every service executable shares without the model stack: `HOST:PORT` targets,
+        /// the grpc.health.v1 probe behind each `health` subcommand, bearer-token files.
+        .target(
+            name: "ServiceCommandSupport",
+            dependencies: [
+                "H2RPC", "RescoringMessages", "RescoringRPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         /// The MetricsAggregator service over an `OutcomeStore`: wire records in, wire reports out.
         .target(
             name: "AggregatorServer",
@@ -142,7 +152,7 @@ let package = Package(
         .executableTarget(
             name: "lora-rescorer",
             dependencies: [
-                "RescorerServer", "Rescoring", "RescoringCore", "H2RPC", "NeuralLM",
+                "RescorerServer", "Rescoring", "RescoringCore", "H2RPC", "NeuralLM", "ServiceCommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -151,7 +161,7 @@ let package = Package(
         .executableTarget(
             name: "metrics-aggregator",
             dependencies: [
-                "AggregatorServer", "MetricsAggregation", "RescorerServer", "H2RPC", "RescoringRPC",
+                "AggregatorServer", "MetricsAggregation", "ServiceCommandSupport", "H2RPC", "RescoringRPC",
                 "RescoringMessages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -161,12 +171,12 @@ let package = Package(
         .executableTarget(
             name: "nbest-simulator",
             dependencies: [
-                "SimulationClient", "Simulation", "FirstPass", "Phonetics", "RescorerServer",
+                "SimulationClient", "Simulation", "FirstPass", "Phonetics", "ServiceCommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
-        .executableTarget(name: "lm-bench", dependencies: ["NeuralLM"]),
+        .executableTarget(name: "lm-bench", dependencies: ["NeuralLM"], path: "Benchmarks/LMBench"),
         /// Starts lora-rescorer and measures what abusive clients cost it (Scripts/bench-abuse).
         .executableTarget(
             name: "abuse-bench",
@@ -195,7 +205,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]),
+            ],
+            path: "Benchmarks/RPCBench"),
 
         // MARK: Tests
         /// One way for every test target to find the package root and run the Python peers.
@@ -248,8 +259,8 @@ let package = Package(
         .testTarget(
             name: "RescorerServiceTests",
             dependencies: [
-                "SecondPassTestSupport", "lora-rescorer", "RescorerServer", "Rescoring", "RescoringCore",
-                "RescoringRPC",
+                "SecondPassTestSupport", "lora-rescorer", "RescorerServer", "ServiceCommandSupport",
+                "Rescoring", "RescoringCore", "RescoringRPC",
                 "RescoringMessages", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),

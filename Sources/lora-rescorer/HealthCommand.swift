@@ -1,7 +1,5 @@
 import ArgumentParser
-import Foundation
-import Logging
-import RescorerServer
+import ServiceCommandSupport
 
 /// `lora-rescorer health`: exit 0 when the target is SERVING, else one line and exit 1.
 struct HealthCommand: AsyncParsableCommand {
@@ -9,36 +7,17 @@ struct HealthCommand: AsyncParsableCommand {
         commandName: "health",
         abstract: "Check a replica's grpc.health.v1 status: exit 0 when SERVING (a container health check).")
 
-    @Option(help: "The replica as HOST:PORT.")
-    var target: String
-
-    @Option(help: "Service to ask about; empty means the server as a whole.")
-    var service = ""
-
-    @Option(help: "Seconds allowed for connecting and the call.")
-    var timeout = 5.0
+    @OptionGroup var probe: HealthProbeOptions
 
     @Option(
         name: .customLong("bearer-token-file"),
         help: "File holding the replica's bearer token, when it requires one.")
     var bearerTokenFile: String?
 
-    func validate() throws {
-        guard timeout.isFinite, timeout > 0 else {
-            throw ValidationError("--timeout must be a positive number")
-        }
-    }
-
     func run() async throws {
-        let target = try ServiceTarget(parsing: target)
         let token = try bearerTokenFile.map { path throws(BearerToken.Failure) in
             try BearerToken.read(from: path)
         }
-        var logger = Logger(label: "lora-rescorer.health")
-        logger.logLevel = .critical
-        try await HealthProbe.check(
-            target: target, service: service, timeout: .milliseconds(Int((timeout * 1000).rounded())),
-            bearerToken: token, logger: logger)
-        print("\(service.isEmpty ? "server" : service) at \(target) is SERVING")
+        try await probe.check(label: "lora-rescorer.health", bearerToken: token)
     }
 }

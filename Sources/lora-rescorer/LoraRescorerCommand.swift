@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ServiceCommandSupport
 
 /// `lora-rescorer`: one rescorer replica (`serve`, the default) and its health probe (`health`).
 ///
@@ -27,19 +28,20 @@ enum LoraRescorerMain {
             } else {
                 try command.run()
             }
+            terminateProcess(ExitCode.success.rawValue)
         } catch {
             let code = LoraRescorerCommand.exitCode(for: error)
             if code == .success {
                 // --help and friends: the full text on stdout.
                 print(LoraRescorerCommand.fullMessage(for: error))
-                exit(ExitCode.success.rawValue)
+                terminateProcess(ExitCode.success.rawValue)
             }
             let message = LoraRescorerCommand.message(for: error)
             if !message.isEmpty {
                 let line = message.split(whereSeparator: \.isNewline).joined(separator: "; ")
                 FileHandle.standardError.write(Data("lora-rescorer: error: \(line)\n".utf8))
             }
-            exit(code.rawValue)
+            terminateProcess(code.rawValue)
         }
     }
 }

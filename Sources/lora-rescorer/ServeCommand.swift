@@ -5,6 +5,7 @@ import NeuralLM
 import RescorerServer
 import Rescoring
 import RescoringCore
+import ServiceCommandSupport
 
 /// `lora-rescorer serve`: load the model and adapters, serve until SIGTERM/SIGINT, drain, exit 0.
 struct ServeCommand: AsyncParsableCommand {

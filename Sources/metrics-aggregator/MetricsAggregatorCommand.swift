@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ServiceCommandSupport
 
 /// `metrics-aggregator`: the aggregator (`serve`, the default), its health probe (`health`) and
 /// a report fetcher (`report`).
@@ -27,18 +28,19 @@ enum MetricsAggregatorMain {
             } else {
                 try command.run()
             }
+            terminateProcess(ExitCode.success.rawValue)
         } catch {
             let code = MetricsAggregatorCommand.exitCode(for: error)
             if code == .success {
                 print(MetricsAggregatorCommand.fullMessage(for: error))
-                exit(ExitCode.success.rawValue)
+                terminateProcess(ExitCode.success.rawValue)
             }
             let message = MetricsAggregatorCommand.message(for: error)
             if !message.isEmpty {
                 let line = message.split(whereSeparator: \.isNewline).joined(separator: "; ")
                 FileHandle.standardError.write(Data("metrics-aggregator: error: \(line)\n".utf8))
             }
-            exit(code.rawValue)
+            terminateProcess(code.rawValue)
         }
     }
 }

@@ -4,9 +4,9 @@ import Foundation
 import H2RPC
 import Logging
 import MetricsAggregation
-import RescorerServer
 import RescoringMessages
 import RescoringRPC
+import ServiceCommandSupport
 
 extension ReportFormat: ExpressibleByArgument {}
 

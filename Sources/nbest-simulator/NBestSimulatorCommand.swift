@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ServiceCommandSupport
 
 /// `nbest-simulator`: plays the first pass against rescorer replicas (`run`) and probes a
 /// service's health (`health`).
@@ -28,18 +29,19 @@ enum NBestSimulatorMain {
             } else {
                 try command.run()
             }
+            terminateProcess(ExitCode.success.rawValue)
         } catch {
             let code = NBestSimulatorCommand.exitCode(for: error)
             if code == .success {
                 print(NBestSimulatorCommand.fullMessage(for: error))
-                exit(ExitCode.success.rawValue)
+                terminateProcess(ExitCode.success.rawValue)
             }
             let message = NBestSimulatorCommand.message(for: error)
             if !message.isEmpty {
                 let line = message.split(whereSeparator: \.isNewline).joined(separator: "; ")
                 FileHandle.standardError.write(Data("nbest-simulator: error: \(line)\n".utf8))
             }
-            exit(code.rawValue)
+            terminateProcess(code.rawValue)
         }
     }
 }

@@ -15,39 +15,13 @@ import Testing
 /// same database, it neither loses an acknowledged record nor doubles a resent one.
 @Suite("metrics-aggregator process")
 struct AggregatorProcessTests {
-    /// The built binary: next to the test bundle, else in `.build/debug`.
-    static var binary: URL {
-        get throws {
-            let candidates = [
-                URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                Bundle.main.bundleURL,
-                PythonPeer.packageRoot.appendingPathComponent(".build/debug"),
-            ].map { $0.appendingPathComponent("metrics-aggregator") }
-            guard
-                let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) })
-            else {
-                throw ChildProcess.Failure(
-                    description:
-                        "no metrics-aggregator in \(candidates.map(\.path)); run swift build --build-tests")
-            }
-            return found
-        }
-    }
+    static var binary: URL { get throws { try BuiltProducts.executable("metrics-aggregator") } }
 
     /// Starts `serve` on `database` and a free port; returns the process and the port.
-    static func start(database: String, extra: [String] = []) async throws -> (ChildProcess, Int) {
-        let child = try ChildProcess(
-            try binary, ["serve", "--database", database, "--port", "0", "--log-level", "warning"] + extra)
-        do {
-            let line = try await child.line(containing: "metrics-aggregator listening on ")
-            guard let portText = line.split(separator: ":").last, let port = Int(portText) else {
-                throw ChildProcess.Failure(description: "no port in '\(line)'")
-            }
-            return (child, port)
-        } catch {
-            child.stop()
-            throw error
-        }
+    static func start(database: String, extra: [String] = []) async throws -> (RunningProcess, Int) {
+        try await RunningProcess.startServer(
+            try binary, ["serve", "--database", database, "--port", "0", "--log-level", "warning"] + extra,
+            listeningLine: "metrics-aggregator listening on ")
     }
 
     static func withClient<T>(port: Int, _ body: (MetricsAggregatorClient) async throws -> T) async throws
@@ -123,7 +97,7 @@ struct AggregatorProcessTests {
             }
             let target = "127.0.0.1:\(port)"
             let svgPath = folder.appendingPathComponent("chart.svg").path
-            let report = try await SecondPassTestSupport.ChildProcess.run(
+            let report = try await ChildProcess.run(
                 try Self.binary,
                 arguments: [
                     "report", "--target", target, "--run", "cli", "--format", "svg", "--output", svgPath,
@@ -132,12 +106,12 @@ struct AggregatorProcessTests {
             let svg = try String(contentsOfFile: svgPath, encoding: .utf8)
             #expect(svg.contains("<svg") && svg.contains("Word error rate (%)"))
 
-            let health = try await SecondPassTestSupport.ChildProcess.run(
+            let health = try await ChildProcess.run(
                 try Self.binary, arguments: ["health", "--target", target])
             #expect(health.status == 0)
             #expect(health.outputText.contains("SERVING"))
 
-            let unknown = try await SecondPassTestSupport.ChildProcess.run(
+            let unknown = try await ChildProcess.run(
                 try Self.binary, arguments: ["report", "--target", target, "--run", "nobody"])
             #expect(unknown.status == 1)
             let lines = unknown.errorText.split(whereSeparator: \.isNewline)
@@ -202,7 +176,7 @@ struct AggregatorProcessTests {
             (["health", "--target", "nowhere"], Int32(1), "nowhere"),
         ])
     func badInvocations(arguments: [String], status: Int32, mention: String) async throws {
-        let result = try await SecondPassTestSupport.ChildProcess.run(try Self.binary, arguments: arguments)
+        let result = try await ChildProcess.run(try Self.binary, arguments: arguments)
         #expect(result.status == status, "\(result.errorText)")
         let lines = result.errorText.split(whereSeparator: \.isNewline)
         #expect(lines.count == 1, "\(result.errorText)")

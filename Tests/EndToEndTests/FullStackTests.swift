@@ -3,6 +3,7 @@ import H2RPC
 import Logging
 import RescoringMessages
 import RescoringRPC
+import SecondPassTestSupport
 import Testing
 
 /// The main job in small: real `metrics-aggregator`, two `lora-rescorer` replicas and
@@ -17,19 +18,17 @@ struct FullStackTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fullstack-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        var processes: [TestProcess] = []
+        var processes: [RunningProcess] = []
         defer {
             for process in processes { process.stop() }
         }
-        let aggregator = try TestProcess(
-            try SuiteProcesses.binary("metrics-aggregator"),
+        let (aggregator, aggregatorPort) = try await RunningProcess.startServer(
+            try BuiltProducts.executable("metrics-aggregator"),
             [
                 "serve", "--database", folder.appendingPathComponent("metrics.sqlite").path, "--port", "0",
                 "--log-level", "warning",
-            ])
+            ], listeningLine: "metrics-aggregator listening on ")
         processes.append(aggregator)
-        let line = try await aggregator.line(containing: "metrics-aggregator listening on ")
-        let aggregatorPort = try #require(line.split(separator: ":").last.flatMap { Int($0) })
         var ports: [Int] = []
         for index in 0..<2 {
             let (replica, port) = try await SuiteProcesses.startReplica(id: "rescorer-\(index)")

@@ -1,5 +1,6 @@
 import Foundation
 import RescoringMessages
+import SecondPassTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -40,7 +41,7 @@ struct SimulatorFailoverTests {
         "three replicas share the run; one SIGKILLed mid-run: it completes, each utterance once, same choices"
     )
     func failover() async throws {
-        var replicas: [TestProcess] = []
+        var replicas: [RunningProcess] = []
         defer {
             for replica in replicas { replica.stop() }
         }

@@ -3,6 +3,7 @@ import H2RPC
 import Logging
 import RescoringMessages
 import RescoringRPC
+import SecondPassTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -2,6 +2,7 @@ import Foundation
 import Rescoring
 import RescoringCore
 import SecondPassTestSupport
+import ServiceCommandSupport
 import Testing
 
 @testable import RescorerServer

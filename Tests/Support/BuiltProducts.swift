@@ -10,4 +10,18 @@ public enum BuiltProducts {
 
     /// The `secondpass` binary (built by `swift build --build-tests`: test targets depend on it).
     public static var secondpass: URL { folder.appendingPathComponent("secondpass") }
+
+    /// The package's executable `name`: beside the test bundle, else in `.build/debug`.
+    ///
+    /// - Throws: `TestFailure` naming where it looked, so a missing build step is obvious.
+    public static func executable(_ name: String) throws -> URL {
+        let candidates = [folder, PythonPeer.packageRoot.appendingPathComponent(".build/debug")].map {
+            $0.appendingPathComponent(name)
+        }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) })
+        else {
+            throw TestFailure("no \(name) in \(candidates.map(\.path)); run swift build --build-tests")
+        }
+        return found
+    }
 }

@@ -1,25 +1,28 @@
-import Foundation
+public import Foundation
 import Synchronization
 
-/// A process a test starts: stdout and stderr collected as they arrive, waits that resume on
-/// facts (a line printed, the process gone) rather than on time, and a guaranteed stop.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A long-running process a test starts (a server, a simulator): stdout and stderr collected as
+/// they arrive, waits that resume on facts (a line printed, the process gone) rather than on
+/// time, and a guaranteed stop (`stop()` in a `defer`, and again when the value is released).
+///
+/// The run-to-completion counterpart, which also feeds stdin, is `ChildProcess`.
 ///
 /// `@unchecked Sendable`: `process` is only touched through `Process`'s own thread-safe
 /// `isRunning`/`terminate`/`processIdentifier`; every mutable field is inside `state`'s Mutex.
-final class ChildProcess: @unchecked Sendable {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
+public final class RunningProcess: @unchecked Sendable {
     /// How the process ended and everything it wrote.
-    struct Exit: Sendable {
-        var reason: Process.TerminationReason
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    public struct Exit: Sendable {
+        public var reason: Process.TerminationReason
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
 
         /// The non-empty lines of stderr.
-        var stderrLines: [Substring] { stderr.split(whereSeparator: \.isNewline) }
+        public var stderrLines: [Substring] { stderr.split(whereSeparator: \.isNewline) }
     }
 
     private struct State {
@@ -39,17 +42,18 @@ final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    let executable: URL
-    let arguments: [String]
+    public let executable: URL
+    public let arguments: [String]
     private let process = Process()
     private let state = Mutex(State())
 
-    /// Starts `executable` with `arguments`.
-    init(_ executable: URL, _ arguments: [String]) throws {
+    /// Starts `executable` with `arguments`, in `directory` when given.
+    public init(_ executable: URL, _ arguments: [String], directory: URL? = nil) throws {
         self.executable = executable
         self.arguments = arguments
         process.executableURL = executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout
@@ -68,12 +72,42 @@ final class ChildProcess: @unchecked Sendable {
         try process.run()
     }
 
-    var processIdentifier: Int32 { process.processIdentifier }
+    deinit { stop() }
+
+    /// Starts a server that prints `<listeningLine>HOST:PORT` once bound (`--port 0`) and waits
+    /// for that line; returns the process and its port. The process is stopped if the line never
+    /// comes.
+    public static func startServer(
+        _ executable: URL, _ arguments: [String], listeningLine: String, directory: URL? = nil
+    ) async throws -> (RunningProcess, Int) {
+        let child = try RunningProcess(executable, arguments, directory: directory)
+        do {
+            let line = try await child.line(containing: listeningLine)
+            guard let port = line.split(separator: ":").last.flatMap({ Int($0) }) else {
+                throw TestFailure("no port in '\(line)'")
+            }
+            return (child, port)
+        } catch {
+            child.stop()
+            throw error
+        }
+    }
+
+    /// Runs a short command (a probe, a bad invocation) to its end, also stopping it on failure.
+    public static func run(_ executable: URL, _ arguments: [String], directory: URL? = nil) async throws
+        -> Exit
+    {
+        let child = try RunningProcess(executable, arguments, directory: directory)
+        defer { child.stop() }
+        return try await child.exit()
+    }
+
+    public var processIdentifier: Int32 { process.processIdentifier }
 
     /// Waits until stdout holds a line containing `needle` and returns that line.
     ///
-    /// - Throws: `Failure` when the process ends first or `timeout` (a safety net) passes.
-    func line(containing needle: String, timeout: Duration = .seconds(120)) async throws -> String {
+    /// - Throws: `TestFailure` when the process ends first or `timeout` (a safety net) passes.
+    public func line(containing needle: String, timeout: Duration = .seconds(120)) async throws -> String {
         let id = state.withLock { state in
             defer { state.nextWaiter += 1 }
             return state.nextWaiter
@@ -85,7 +119,7 @@ final class ChildProcess: @unchecked Sendable {
                         if let line = Self.line(in: state.stdout, containing: needle) {
                             continuation.resume(returning: line)
                         } else if let finished = state.finished {
-                            continuation.resume(throwing: Failure(description: "exited first: \(finished)"))
+                            continuation.resume(throwing: TestFailure("exited first: \(finished)"))
                         } else {
                             state.lineWaiters[id] = (needle, continuation)
                         }
@@ -99,7 +133,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Waits until the process has exited and closed its output.
-    func exit(timeout: Duration = .seconds(120)) async throws -> Exit {
+    public func exit(timeout: Duration = .seconds(120)) async throws -> Exit {
         let id = state.withLock { state in
             defer { state.nextWaiter += 1 }
             return state.nextWaiter
@@ -123,12 +157,12 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Sends `signal` (e.g. SIGTERM) if the process still runs.
-    func send(_ signal: Int32) {
+    public func send(_ signal: Int32) {
         if process.isRunning { kill(process.processIdentifier, signal) }
     }
 
     /// Kills the process if it still runs; every test calls this on the way out, also on failure.
-    func stop() {
+    public func stop() {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
@@ -161,7 +195,7 @@ final class ChildProcess: @unchecked Sendable {
         }
         guard let finished = state.finished else { return }
         for (_, waiter) in state.lineWaiters {
-            waiter.continuation.resume(throwing: Failure(description: "exited first: \(finished)"))
+            waiter.continuation.resume(throwing: TestFailure("exited first: \(finished)"))
         }
         state.lineWaiters = [:]
         for (_, waiter) in state.exitWaiters { waiter.resume(returning: finished) }
@@ -171,25 +205,5 @@ final class ChildProcess: @unchecked Sendable {
     private static func line(in data: Data, containing needle: String) -> String? {
         String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.contains(needle) }.map(
             String.init)
-    }
-}
-
-/// Runs `body`, failing with a message naming `what` if it has not finished after `timeout`.
-///
-/// The timeout is a safety net against a hung child, never the way a test waits for a fact.
-func withTimeout<T: Sendable>(
-    _ timeout: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: timeout)
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else {
-            throw ChildProcess.Failure(description: "timed out after \(timeout) waiting for \(what)")
-        }
-        return value
     }
 }
