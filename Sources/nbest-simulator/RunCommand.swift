@@ -64,6 +64,11 @@ struct RunCommand: AsyncParsableCommand {
         help: "Seconds every replica (or the aggregator) may stay unreachable during a run before it fails.")
     var peerTimeout = 30.0
 
+    @Option(
+        name: .customLong("connect-timeout"),
+        help: "Seconds to connect to a peer and get its health answer before the run starts.")
+    var connectTimeout = 5.0
+
     @Option(help: "Folder the split: sources are read from.")
     var data = "Data"
 
@@ -114,6 +119,9 @@ struct RunCommand: AsyncParsableCommand {
         guard peerTimeout.isFinite, peerTimeout > 0 else {
             throw ValidationError("--peer-timeout must be positive")
         }
+        guard connectTimeout.isFinite, connectTimeout > 0 else {
+            throw ValidationError("--connect-timeout must be positive")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError(
                 "--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -146,6 +154,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.window = window
         configuration.pacing = PacingSchedule(rate: rate)
         configuration.peerTimeout = .milliseconds(Int((peerTimeout * 1000).rounded()))
+        configuration.connectTimeout = .milliseconds(Int((connectTimeout * 1000).rounded()))
         if let bearerTokenFile {
             guard let token = try? String(contentsOfFile: bearerTokenFile, encoding: .utf8) else {
                 throw SimulationSetupError("cannot read --bearer-token-file \(bearerTokenFile)")

@@ -59,17 +59,26 @@ public final class RunningProcess: @unchecked Sendable {
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = FileHandle.nullDevice
-        for (pipe, isStdout) in [(stdout, true), (stderr, false)] {
-            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                let data = handle.availableData
-                if data.isEmpty { handle.readabilityHandler = nil }
-                self?.received(data, isStdout: isStdout)
-            }
-        }
         process.terminationHandler = { [weak self] process in
             self?.exited(process.terminationReason, process.terminationStatus)
         }
         try process.run()
+        // One blocking reader thread per pipe, until end of file: `FileHandle.readabilityHandler`
+        // sometimes never reported the end of a pipe on a loaded machine, so a process that had
+        // exited looked alive to `exit()` for minutes.
+        for (pipe, isStdout) in [(stdout, true), (stderr, false)] {
+            let handle = pipe.fileHandleForReading
+            let thread = Thread { [weak self] in
+                while true {
+                    let data = Self.readChunk(handle.fileDescriptor)
+                    self?.received(data, isStdout: isStdout)
+                    if data.isEmpty { break }
+                }
+                try? handle.close()
+            }
+            thread.name = "\(executable.lastPathComponent)-\(isStdout ? "stdout" : "stderr")"
+            thread.start()
+        }
     }
 
     deinit { stop() }
@@ -200,6 +209,17 @@ public final class RunningProcess: @unchecked Sendable {
         state.lineWaiters = [:]
         for (_, waiter) in state.exitWaiters { waiter.resume(returning: finished) }
         state.exitWaiters = [:]
+    }
+
+    /// The next bytes of `descriptor`, or empty data at end of file (or on a read error).
+    private static func readChunk(_ descriptor: Int32) -> Data {
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 { return Data(buffer[0..<count]) }
+            if count < 0 && errno == EINTR { continue }
+            return Data()
+        }
     }
 
     private static func line(in data: Data, containing needle: String) -> String? {
