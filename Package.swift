@@ -297,6 +297,10 @@ let package = Package(
                 "RescoringRPC", "RescoringMessages", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        /// Compose/k8s manifests parsed and checked against the built executables' flags.
+        .testTarget(
+            name: "DeploymentTests",
+            dependencies: ["SecondPassTestSupport", "lora-rescorer", "metrics-aggregator", "nbest-simulator"]),
         /// The `secondpass` command line, run as a process on fixture files.
         .testTarget(
             name: "CLITests",
