@@ -66,6 +66,29 @@ struct ManifestWiringTests {
         #expect(simulator.value(of: "--aggregator") == "\(aggregator.name):\(aggregatorPort)")
     }
 
+    @Test(
+        "The simulator asks for an adapter the rescorer serves, and the tuning file covers every served adapter"
+    )
+    func adaptersAgree() throws {
+        let documents = try Manifests.load()
+        let rescorer = try #require(
+            Workload(document: Manifests.document("Deployment", "rescorer", in: documents)).containers.first)
+        let served = Set(
+            zip(rescorer.arguments, rescorer.arguments.dropFirst()).filter { $0.0 == "--adapter" }.compactMap
+            {
+                $0.1.split(separator: "=").first.map(String.init)
+            })
+        #expect(!served.isEmpty)
+        let simulator = try #require(
+            Workload(document: Manifests.document("Job", "simulator", in: documents)).containers.first)
+        #expect(served.contains(try #require(simulator.value(of: "--adapter"))))
+        let tuning = try Manifests.document("ConfigMap", "rescorer-tuning", in: documents)
+        let fusion = try #require(tuning.node["data"]["fusion.json"].string)
+        let file = try JSONSerialization.jsonObject(with: Data(fusion.utf8)) as? [String: Any]
+        let tuned = Set((file?["adapters"] as? [String: Any])?.keys.map { $0 } ?? [])
+        #expect(served.isSubset(of: tuned), "fusion.json has no weights for \(served.subtracting(tuned))")
+    }
+
     @Test("Servers bind 0.0.0.0 on their declared ports, and their probes ask gRPC health on the gRPC port")
     func portsAndProbes() throws {
         let documents = try Manifests.load()

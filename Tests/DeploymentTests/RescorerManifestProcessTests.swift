@@ -9,11 +9,14 @@ import Testing
     import Glibc
 #endif
 
-/// The rescorer Deployment's container, started on this machine with the manifest's own
-/// arguments: its volumes mapped to the repository's `Models/` and to the ConfigMap's files,
-/// its ports to free loopback ports. The probes then run as the kubelet would run them.
-@Suite("Kubernetes manifests: the rescorer container runs", .requiresPythonPeer, .serialized)
+/// The containers started on this machine with the manifests' own arguments (volumes mapped to
+/// the repository's `Models/`, `Data/` and the ConfigMap's files, ports to free loopback ports):
+/// the rescorer passes the probes the kubelet would run, and the Job's run completes against it.
+@Suite("Kubernetes manifests: the containers run", .requiresPythonPeer, .serialized)
 struct RescorerManifestProcessTests {
+    /// The models volume holds the repository's `Models/` (Docs/deploy.md, "Before applying").
+    static let models = PythonPeer.packageRoot.appendingPathComponent("Models")
+
     @Test(
         "The Deployment's arguments start a replica that passes its probes, exports the HPA metric and drains in time"
     )
@@ -25,27 +28,10 @@ struct RescorerManifestProcessTests {
             "deploy-rescorer-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-
-        // Each mount path becomes a local folder: the models volume is the repository's Models/
-        // (what Docs/deploy.md copies into it), a ConfigMap volume a folder of its files.
-        var mounts: [(path: String, local: String)] = []
-        for mount in container.node["volumeMounts"].elements {
-            let mountPath = try #require(mount["mountPath"].string)
-            let volume = try #require(
-                deployment.pod[path: "spec.volumes"].elements.first { $0["name"] == mount["name"] })
-            if let mapName = volume[path: "configMap.name"].string {
-                let local = folder.appendingPathComponent(mapName)
-                try FileManager.default.createDirectory(at: local, withIntermediateDirectories: true)
-                let data = try #require(
-                    Manifests.document("ConfigMap", mapName, in: documents).node["data"].stringMapping)
-                for (file, text) in data { try Data(text.utf8).write(to: local.appendingPathComponent(file)) }
-                mounts.append((mountPath, local.path))
-            } else {
-                #expect(volume[path: "persistentVolumeClaim.claimName"].string == "secondpass-models")
-                mounts.append((mountPath, PythonPeer.packageRoot.appendingPathComponent("Models").path))
-            }
-        }
-        let arguments = try Self.localArguments(container.arguments, mounts: mounts)
+        let mounts = try LocalContainer.mounts(
+            of: container, in: documents, claims: ["secondpass-models": Self.models], folder: folder)
+        let arguments = try LocalContainer.arguments(
+            container, mounts: mounts, variables: ["POD_NAME": "rescorer-manifest-test"])
         let rescorer = try BuiltProducts.executable("lora-rescorer")
         let (server, port) = try await RunningProcess.startServer(
             rescorer, arguments, listeningLine: "lora-rescorer listening on ")
@@ -54,9 +40,10 @@ struct RescorerManifestProcessTests {
         let metricsPort = try #require(metricsLine.split(separator: ":").last.flatMap { Int($0) })
 
         // Readiness: the grpc probe's service, asked through our own health client.
-        let readiness = container.node[path: "readinessProbe.grpc"]
         var check = ["health", "--target", "127.0.0.1:\(port)"]
-        if let service = readiness["service"].string { check += ["--service", service] }
+        if let service = container.node[path: "readinessProbe.grpc"]["service"].string {
+            check += ["--service", service]
+        }
         let ready = try await RunningProcess.run(rescorer, check)
         #expect(ready.status == 0, "readiness: \(ready.stderr)")
         // Liveness: the exec probe's own command, aimed at this replica's port.
@@ -72,12 +59,10 @@ struct RescorerManifestProcessTests {
         let samples = String(decoding: body, as: UTF8.self).split(separator: "\n").filter {
             !$0.hasPrefix("#")
         }
+        let metric = RescorerExports.queueDepth
         #expect(
-            samples.contains {
-                $0.hasPrefix(RescorerExports.queueDepth + " ")
-                    || $0.hasPrefix(RescorerExports.queueDepth + "{")
-            },
-            "no \(RescorerExports.queueDepth) sample in /metrics")
+            samples.contains { $0.hasPrefix(metric + " ") || $0.hasPrefix(metric + "{") },
+            "no \(metric) sample in /metrics")
 
         // SIGTERM drains and exits 0 before the kubelet's SIGKILL would come.
         let grace = try #require(deployment.pod[path: "spec.terminationGracePeriodSeconds"].integer)
@@ -88,27 +73,85 @@ struct RescorerManifestProcessTests {
         #expect(exit.status == 0, "\(exit.stderr)")
     }
 
-    /// The container's arguments for a loopback run: paths under a mount moved to its local folder,
-    /// `$(POD_NAME)` given a name, the host and both ports made loopback and free.
-    static func localArguments(_ arguments: [String], mounts: [(path: String, local: String)]) throws
-        -> [String]
-    {
-        var local: [String] = []
-        var previous = ""
-        for argument in arguments {
-            var value = argument.replacingOccurrences(of: "$(POD_NAME)", with: "rescorer-manifest-test")
-            for mount in mounts {
-                value = value.replacingOccurrences(of: mount.path + "/", with: mount.local + "/")
-            }
-            switch previous {
-            case "--host": value = "127.0.0.1"
-            case "--port", "--metrics-port": value = "0"
-            default: break
-            }
-            guard !value.contains("$(") else { throw TestFailure("unexpanded variable in \(argument)") }
-            local.append(value)
-            previous = argument
+    @Test("The simulator Job's arguments complete a run against the rescorer's and the aggregator's")
+    func jobRunsAgainstTheServers() async throws {
+        let documents = try Manifests.load()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-stack-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try Self.dataVolume(in: folder.appendingPathComponent("data"))
+        var processes: [RunningProcess] = []
+        defer {
+            for process in processes { process.stop() }
         }
-        return local
+
+        let rescorer = try #require(
+            Workload(document: try Manifests.document("Deployment", "rescorer", in: documents)).containers
+                .first)
+        let (replica, replicaPort) = try await RunningProcess.startServer(
+            try BuiltProducts.executable("lora-rescorer"),
+            try LocalContainer.arguments(
+                rescorer,
+                mounts: LocalContainer.mounts(
+                    of: rescorer, in: documents, claims: ["secondpass-models": Self.models], folder: folder),
+                variables: ["POD_NAME": "rescorer-0"]),
+            listeningLine: "lora-rescorer listening on ")
+        processes.append(replica)
+
+        // The aggregator's arguments on an SQLite file in place of the PostgreSQL URL.
+        let aggregator = try #require(
+            Workload(document: try Manifests.document("Deployment", "aggregator", in: documents)).containers
+                .first)
+        let (store, storePort) = try await RunningProcess.startServer(
+            try BuiltProducts.executable("metrics-aggregator"),
+            try LocalContainer.arguments(
+                aggregator, mounts: [],
+                values: ["--database": folder.appendingPathComponent("metrics.sqlite").path]),
+            listeningLine: "metrics-aggregator listening on ")
+        processes.append(store)
+
+        // The Job's arguments with the Services' names resolved to these ports, and one utterance.
+        let job = try #require(
+            Workload(document: try Manifests.document("Job", "simulator", in: documents)).containers.first)
+        let runID = try #require(job.value(of: "--run-id"))
+        let conditions = try #require(job.value(of: "--conditions")).split(separator: ",")
+        let utterances = 1
+        let simulator = try RunningProcess(
+            try BuiltProducts.executable("nbest-simulator"),
+            try LocalContainer.arguments(
+                job, mounts: [("/data", data.path)],
+                values: [
+                    "--rescorer-dns": "127.0.0.1:\(replicaPort)", "--aggregator": "127.0.0.1:\(storePort)",
+                ])
+                + ["--utterances", "\(utterances)"])
+        processes.append(simulator)
+        let exit = try await simulator.exit(timeout: .seconds(900))
+        #expect(exit.status == 0, "stdout: \(exit.stdout)\nstderr: \(exit.stderr)")
+
+        let report = try await RunningProcess.run(
+            try BuiltProducts.executable("metrics-aggregator"),
+            ["report", "--target", "127.0.0.1:\(storePort)", "--run", runID, "--format", "json"])
+        try #require(report.status == 0, "\(report.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any]
+        #expect(json?["records"] as? Int == utterances * conditions.count, "\(report.stdout.prefix(400))")
+    }
+
+    /// The data volume as Docs/deploy.md fills it: the prepared `Data/` and the CMU dictionary of
+    /// Debian's `pocketsphinx-en-us`, here as links in `folder`.
+    static func dataVolume(in folder: URL) throws -> URL {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let prepared = PythonPeer.packageRoot.appendingPathComponent("Data")
+        for entry in try FileManager.default.contentsOfDirectory(atPath: prepared.path) {
+            try FileManager.default.createSymbolicLink(
+                at: folder.appendingPathComponent(entry),
+                withDestinationURL: prepared.appendingPathComponent(entry))
+        }
+        let dictionary = URL(fileURLWithPath: "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict")
+        guard FileManager.default.fileExists(atPath: dictionary.path) else {
+            throw TestFailure("no \(dictionary.path): install pocketsphinx-en-us (Scripts/deps)")
+        }
+        try FileManager.default.createSymbolicLink(
+            at: folder.appendingPathComponent(dictionary.lastPathComponent), withDestinationURL: dictionary)
+        return folder
     }
 }
