@@ -13,7 +13,7 @@ import Testing
 /// the repository's `Models/`, `Data/` and the ConfigMap's files, ports to free loopback ports):
 /// the rescorer passes the probes the kubelet would run, and the Job's run completes against it.
 @Suite("Kubernetes manifests: the containers run", .requiresPythonPeer, .serialized)
-struct RescorerManifestProcessTests {
+struct ContainersRunTests {
     /// The models volume holds the repository's `Models/` (Docs/deploy.md, "Before applying").
     static let models = PythonPeer.packageRoot.appendingPathComponent("Models")
 
