@@ -109,6 +109,14 @@ struct ContainersRunTests {
                 values: ["--database": folder.appendingPathComponent("metrics.sqlite").path]),
             listeningLine: "metrics-aggregator listening on ")
         processes.append(store)
+        let aggregatorLiveness = try #require(aggregator.node[path: "livenessProbe.exec.command"].strings)
+        let aggregatorPort = try #require(aggregator.port(named: "grpc"))
+        let live = try await RunningProcess.run(
+            try BuiltProducts.executable("metrics-aggregator"),
+            aggregatorLiveness.dropFirst().map {
+                $0 == "127.0.0.1:\(aggregatorPort)" ? "127.0.0.1:\(storePort)" : $0
+            })
+        #expect(live.status == 0, "the aggregator's liveness probe: \(live.stderr)")
 
         // The Job's arguments with the Services' names resolved to these ports, and one utterance.
         let job = try #require(
