@@ -152,7 +152,18 @@ extension GPT2Model {
             keepAtNode[trie.endNode[position]].append(sentence)
         }
         var keptKeyValues = [KeyValueCache?](repeating: nil, count: inputs.count)
-        var keptHidden = [[Float]?](repeating: nil, count: inputs.count)
+        // A kept state holds every position's hidden row and running log-probability (so a later
+        // call can continue from any prefix of it): keep them for the nodes on a kept path.
+        var onKeptPath = [Bool](repeating: false, count: nodes.count)
+        for index in nodes.indices where !keepAtNode[index].isEmpty {
+            var node: Int? = index
+            while let current = node, !onKeptPath[current] {
+                onKeptPath[current] = true
+                node = nodes[current].parent
+            }
+        }
+        var nodeHidden = [[Float]?](repeating: nil, count: nodes.count)
+        var nodeInner = [[Float]?](repeating: nil, count: nodes.count)
 
         // What follows each start's state: the first token of each of its root nodes, and EOS when
         // an input ends exactly there. One head row per start with a state.
@@ -216,17 +227,16 @@ extension GPT2Model {
             var row = 0
             for (slot, index) in batch.enumerated() {
                 let node = nodes[index]
+                let first = row
                 innerSum[index] = values[row..<(row + node.tokens.count - 1)].reduce(0) { $0 + $1[0] }
                 row += node.tokens.count - 1
                 for (follower, value) in zip(targets[row], values[row]) { boundary[index][follower] = value }
-                if !keepAtNode[index].isEmpty {
+                if onKeptPath[index] {
                     let c = config.nEmbd
-                    let hidden = Array(output.hidden.storage[(row * c)..<((row + 1) * c)])
-                    for sentence in keepAtNode[index] {
-                        keptKeyValues[sentence] = output.presents[slot]
-                        keptHidden[sentence] = hidden
-                    }
+                    nodeInner[index] = values[first..<row].map { $0[0] }
+                    nodeHidden[index] = Array(output.hidden.storage[(first * c)..<((row + 1) * c)])
                 }
+                for sentence in keepAtNode[index] { keptKeyValues[sentence] = output.presents[slot] }
                 row += 1
                 if !node.children.isEmpty { caches[index] = output.presents[slot] }
             }
@@ -257,9 +267,33 @@ extension GPT2Model {
                 total += state.logProbability + startBoundary[startOf[sentence]][nodes[child].tokens[0]]!
             }
             scores[sentence] = total
-            if let keyValues = keptKeyValues[sentence], let hidden = keptHidden[sentence] {
+            if let keyValues = keptKeyValues[sentence] {
+                // The start's positions, then every node's from the root down to the end node.
+                let start = startOf[sentence]
+                var path = [end]
+                while let parent = nodes[path[path.count - 1]].parent { path.append(parent) }
+                path.reverse()
+                var hidden = starts[start].state?.hiddenRows ?? []
+                var running = starts[start].state?.logProbability ?? 0
+                var cumulative = starts[start].state?.prefixLogProbabilities ?? []
+                for (step, node) in path.enumerated() {
+                    let token = nodes[node].tokens[0]
+                    if step > 0 {
+                        running += boundary[path[step - 1]][token]!
+                    } else if starts[start].state != nil {
+                        running += startBoundary[start][token]!
+                    }
+                    cumulative.append(running)
+                    for value in nodeInner[node]! {
+                        running += value
+                        cumulative.append(running)
+                    }
+                    hidden += nodeHidden[node]!
+                }
+                // The whole prefix's value exactly as the score above summed it.
+                cumulative[cumulative.count - 1] = total - eos
                 kept[sentence] = PrefixState(
-                    keyValues: keyValues, finalHidden: hidden, logProbability: total - eos)
+                    keyValues: keyValues, hiddenRows: hidden, prefixLogProbabilities: cumulative)
             }
         }
         let statistics = PrefixSharingStatistics(
