@@ -58,7 +58,10 @@ extension GPT2Model {
     ///
     /// A sentence whose whole input is cached costs one row of the output head; otherwise only
     /// its tokens after the cached prefix run through the transformer. Scores equal those of the
-    /// uncached call up to float rounding (tested within 1e-4), whatever the cache holds. States
+    /// uncached call bit for bit, whatever the cache holds: a kept position's values do not
+    /// depend on the batch it was computed in (single-threaded OpenBLAS), and every score sums
+    /// its transitions left to right, as the kept running log-probabilities do
+    /// (`PartialReuseWorkTests`, `PartialStateReuseTests`). States
     /// are stored only when the whole call succeeds, so a call stopped by `checkpoint` leaves the
     /// cache as it was (apart from recency).
     ///
@@ -163,7 +166,6 @@ extension GPT2Model {
             }
         }
         var nodeHidden = [[Float]?](repeating: nil, count: nodes.count)
-        var nodeInner = [[Float]?](repeating: nil, count: nodes.count)
 
         // What follows each start's state: the first token of each of its root nodes, and EOS when
         // an input ends exactly there. One head row per start with a state.
@@ -187,8 +189,8 @@ extension GPT2Model {
         }
 
         var caches = [KeyValueCache?](repeating: nil, count: nodes.count)
-        // Per node: Σ log p over inner transitions, and log p of each follower of the last token.
-        var innerSum = [Float](repeating: 0, count: nodes.count)
+        // Per node: log p of each inner transition, and of each follower of the last token.
+        var nodeInner = [[Float]](repeating: [], count: nodes.count)
         var boundary = [[Int: Float]](repeating: [:], count: nodes.count)
         let waves = trie.waves
         for batch in waves.flatMap({ Self.batches(of: $0, nodes: nodes) }) {
@@ -228,12 +230,11 @@ extension GPT2Model {
             for (slot, index) in batch.enumerated() {
                 let node = nodes[index]
                 let first = row
-                innerSum[index] = values[row..<(row + node.tokens.count - 1)].reduce(0) { $0 + $1[0] }
                 row += node.tokens.count - 1
+                nodeInner[index] = values[first..<row].map { $0[0] }
                 for (follower, value) in zip(targets[row], values[row]) { boundary[index][follower] = value }
                 if onKeptPath[index] {
                     let c = config.nEmbd
-                    nodeInner[index] = values[first..<row].map { $0[0] }
                     nodeHidden[index] = Array(output.hidden.storage[(first * c)..<((row + 1) * c)])
                 }
                 for sentence in keepAtNode[index] { keptKeyValues[sentence] = output.presents[slot] }
@@ -254,44 +255,36 @@ extension GPT2Model {
             let state = known![index]!
             scores[index] = state.logProbability + startBoundary[startOf[index]][config.eosTokenId]!
         }
+        // A sentence's score sums its transitions left to right from the start's running value,
+        // the order a kept state's running log-probabilities use: continuing from a kept state
+        // adds the same terms in the same order as scoring the sentence from scratch.
         for (position, sentence) in trieSentences.enumerated() {
             let end = trie.endNode[position]
-            let eos = boundary[end][config.eosTokenId]!
-            var total = innerSum[end] + eos
-            var child = end
-            while let parent = nodes[child].parent {
-                total += innerSum[parent] + boundary[parent][nodes[child].tokens[0]]!
-                child = parent
-            }
-            if let state = starts[startOf[sentence]].state {
-                total += state.logProbability + startBoundary[startOf[sentence]][nodes[child].tokens[0]]!
-            }
-            scores[sentence] = total
-            if let keyValues = keptKeyValues[sentence] {
-                // The start's positions, then every node's from the root down to the end node.
-                let start = startOf[sentence]
-                var path = [end]
-                while let parent = nodes[path[path.count - 1]].parent { path.append(parent) }
-                path.reverse()
-                var hidden = starts[start].state?.hiddenRows ?? []
-                var running = starts[start].state?.logProbability ?? 0
-                var cumulative = starts[start].state?.prefixLogProbabilities ?? []
-                for (step, node) in path.enumerated() {
-                    let token = nodes[node].tokens[0]
-                    if step > 0 {
-                        running += boundary[path[step - 1]][token]!
-                    } else if starts[start].state != nil {
-                        running += startBoundary[start][token]!
-                    }
-                    cumulative.append(running)
-                    for value in nodeInner[node]! {
-                        running += value
-                        cumulative.append(running)
-                    }
-                    hidden += nodeHidden[node]!
+            let start = startOf[sentence]
+            let state = starts[start].state
+            var path = [end]
+            while let parent = nodes[path[path.count - 1]].parent { path.append(parent) }
+            path.reverse()
+            let keep = keptKeyValues[sentence] != nil
+            var running = state?.logProbability ?? 0
+            var cumulative = keep ? state?.prefixLogProbabilities ?? [] : []
+            var hidden = keep ? state?.hiddenRows ?? [] : []
+            for (step, node) in path.enumerated() {
+                let token = nodes[node].tokens[0]
+                if step > 0 {
+                    running += boundary[path[step - 1]][token]!
+                } else if state != nil {
+                    running += startBoundary[start][token]!
                 }
-                // The whole prefix's value exactly as the score above summed it.
-                cumulative[cumulative.count - 1] = total - eos
+                if keep { cumulative.append(running) }
+                for value in nodeInner[node] {
+                    running += value
+                    if keep { cumulative.append(running) }
+                }
+                if keep { hidden += nodeHidden[node]! }
+            }
+            scores[sentence] = running + boundary[end][config.eosTokenId]!
+            if let keyValues = keptKeyValues[sentence] {
                 kept[sentence] = PrefixState(
                     keyValues: keyValues, hiddenRows: hidden, prefixLogProbabilities: cumulative)
             }
