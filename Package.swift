@@ -292,7 +292,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "SecondPassTestSupport", "nbest-simulator", "lora-rescorer", "metrics-aggregator",
-                "SimulationClient",
+                "secondpass", "MetricsAggregation", "Evaluation", "SimulationClient",
                 "Simulation",
                 "RescoringRPC", "RescoringMessages", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),

@@ -5,12 +5,22 @@ import Foundation
 struct Report: Sendable {
     var settings: [String: String]
     var runs: [Figures]
+    /// The finals' LM positions from scratch and after partials (counted once: deterministic).
+    var work: PartialsWork
     var loadBefore: String
     var loadAfter: String
 
     static func loadAverage() -> String {
         ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "unavailable")
             .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The work line: positions from scratch and after partials, and the speed-up they allow.
+    static func workLine(_ work: PartialsWork) -> String {
+        String(
+            format:
+                "LM positions of the finals: from scratch %d, after partials %d (partials %d); work ratio %.2f",
+            work.coldPositions, work.warmPositions, work.partialPositions, work.ratio)
     }
 
     func text() -> String {
@@ -31,6 +41,7 @@ struct Report: Sendable {
               final latency after partials        p50 \(f(m.afterPartialsP50Ms)) ms  p99 \(f(m.afterPartialsP99Ms)) ms
                 peer: final only (no partials)    p50 \(f(m.finalOnlyP50Ms)) ms  p99 \(f(m.finalOnlyP99Ms)) ms
                 ratio final-only/after-partials   \(f(m.partialsSpeedupP50, 2))  at p50 (goal >= 3.00; per run: \(perRun(\.partialsSpeedupP50)))
+                bound: \(Self.workLine(work))
               dynamic batching on (default)       \(f(m.batchingHypothesesPerSecond)) hyp/s  p50 \(f(m.batchingP50Ms)) ms  p99 \(f(m.batchingP99Ms)) ms
                 peer: --max-batch 1               \(f(m.noBatchingHypothesesPerSecond)) hyp/s  p50 \(f(m.noBatchingP50Ms)) ms  p99 \(f(m.noBatchingP99Ms)) ms
                 ratio on/off (throughput)         \(f(m.batchingSpeedup, 2))  (no goal in the issue; per run: \(perRun(\.batchingSpeedup)))
@@ -44,6 +55,7 @@ struct Report: Sendable {
             var settings: [String: String]
             var median: Figures
             var runs: [Figures]
+            var work: PartialsWork
             var ratios: [String: Double]
             var goals: [String: Double]
             var loadavgBefore: String
@@ -51,10 +63,11 @@ struct Report: Sendable {
         }
         let m = Figures.median(runs)
         let output = Output(
-            settings: settings, median: m, runs: runs,
+            settings: settings, median: m, runs: runs, work: work,
             ratios: [
                 "serviceOverEngine": m.serviceOverEngine, "twoOverOneReplica": m.twoOverOneReplica,
                 "partialsSpeedupP50": m.partialsSpeedupP50, "batchingSpeedup": m.batchingSpeedup,
+                "partialsWorkRatio": work.ratio,
             ],
             goals: ["serviceOverEngine": 0.8, "twoOverOneReplica": 1.6, "partialsSpeedupP50": 3],
             loadavgBefore: loadBefore, loadavgAfter: loadAfter)

@@ -59,6 +59,12 @@ struct ServicesBenchCommand: AsyncParsableCommand {
     @Option(help: "Utterances nbest-simulator sends in each end-to-end measurement.")
     var endToEndUtterances = 200
 
+    @Flag(
+        help:
+            "Only count the LM positions of the finals from scratch and after partials (no processes, no timing)."
+    )
+    var workOnly = false
+
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
         guard lists >= 1, hypotheses >= 2 else {
@@ -90,7 +96,7 @@ struct ServicesBenchCommand: AsyncParsableCommand {
             binaries.map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         // Before the model loads, so a missing release build is reported at once.
-        for name in ["lora-rescorer", "nbest-simulator", "metrics-aggregator"] {
+        for name in ["lora-rescorer", "nbest-simulator", "metrics-aggregator"] where !workOnly {
             let path = folder.appendingPathComponent(name).path
             guard FileManager.default.isExecutableFile(atPath: path) else {
                 throw BenchError(
@@ -101,6 +107,12 @@ struct ServicesBenchCommand: AsyncParsableCommand {
             textFile: text, count: lists, hypotheses: hypotheses, adapter: adapterName, seed: seed)
         let engine = try EngineThroughput(
             model: model, adapterName: adapterName, adapterDirectory: adapterDirectory, workload: workload)
+        progress("LM positions of the finals, from scratch and after partials")
+        let work = try PartialsWork(engine: engine.engine, workload: workload)
+        if workOnly {
+            print(Report.workLine(work))
+            return
+        }
         let serve = [
             "serve", "--model", model, "--adapter", adapter, "--port", "0", "--log-level", "error",
             "--shutdown-grace-seconds", "5",
@@ -177,7 +189,7 @@ struct ServicesBenchCommand: AsyncParsableCommand {
                 "latencyStreams": "\(latencyStreams)", "batchingStreams": "\(batchingStreams)",
                 "endToEndUtterances": "\(endToEndUtterances)", "adapter": adapterName,
             ],
-            runs: figures, loadBefore: loadBefore, loadAfter: Report.loadAverage())
+            runs: figures, work: work, loadBefore: loadBefore, loadAfter: Report.loadAverage())
         print(json ? report.json() : report.text())
     }
 

@@ -89,7 +89,7 @@ struct PrefixStateCacheTests {
     @Test("eviction under a small budget keeps scores exact and memory within the budget")
     func evictionKeepsScores() throws {
         let model = try TestSupport.perturbedModel(config: Self.config, seed: 5)
-        // One state of 20 positions: 2 layers × (keys + values) × 20 × 24 floats ≈ 7.7 KB.
+        // One state of 20 positions: (2 layers × (keys + values) + hidden) × 20 × 24 floats ≈ 9.7 KB.
         let budget = 20_000
         let cache = PrefixStateCache<String>(byteBudget: budget)
         for seed in 0..<3 {
@@ -101,7 +101,7 @@ struct PrefixStateCacheTests {
         #expect(cache.statistics.hits > 0, "recent states survive eviction")
     }
 
-    @Test("memory accounting: keys, values, hidden row and token key of every kept state")
+    @Test("memory accounting: keys, values, hidden rows, log-probabilities and token key of every kept state")
     func memoryAccounting() throws {
         let model = try TestSupport.perturbedModel(config: Self.config, seed: 9)
         let cache = PrefixStateCache<String>(byteBudget: 64 << 20)
@@ -111,7 +111,8 @@ struct PrefixStateCacheTests {
         let c = Self.config.nEmbd
         let expected = list.reduce(0) { total, sentence in
             let positions = sentence.count + 1
-            return total + (2 * Self.config.nLayer * positions * c + c) * 4 + positions * 8
+            return total + (2 * Self.config.nLayer * positions * c + positions * c + positions) * 4
+                + positions * 8
         }
         #expect(cache.statistics.entries == list.count)
         #expect(cache.statistics.bytes == expected)

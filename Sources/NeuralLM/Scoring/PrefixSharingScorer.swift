@@ -58,7 +58,10 @@ extension GPT2Model {
     ///
     /// A sentence whose whole input is cached costs one row of the output head; otherwise only
     /// its tokens after the cached prefix run through the transformer. Scores equal those of the
-    /// uncached call up to float rounding (tested within 1e-4), whatever the cache holds. States
+    /// uncached call bit for bit, whatever the cache holds: a kept position's values do not
+    /// depend on the batch it was computed in (single-threaded OpenBLAS), and every score sums
+    /// its transitions left to right, as the kept running log-probabilities do
+    /// (`PartialReuseWorkTests`, `PartialStateReuseTests`). States
     /// are stored only when the whole call succeeds, so a call stopped by `checkpoint` leaves the
     /// cache as it was (apart from recency).
     ///
@@ -152,7 +155,17 @@ extension GPT2Model {
             keepAtNode[trie.endNode[position]].append(sentence)
         }
         var keptKeyValues = [KeyValueCache?](repeating: nil, count: inputs.count)
-        var keptHidden = [[Float]?](repeating: nil, count: inputs.count)
+        // A kept state holds every position's hidden row and running log-probability (so a later
+        // call can continue from any prefix of it): keep them for the nodes on a kept path.
+        var onKeptPath = [Bool](repeating: false, count: nodes.count)
+        for index in nodes.indices where !keepAtNode[index].isEmpty {
+            var node: Int? = index
+            while let current = node, !onKeptPath[current] {
+                onKeptPath[current] = true
+                node = nodes[current].parent
+            }
+        }
+        var nodeHidden = [[Float]?](repeating: nil, count: nodes.count)
 
         // What follows each start's state: the first token of each of its root nodes, and EOS when
         // an input ends exactly there. One head row per start with a state.
@@ -176,8 +189,8 @@ extension GPT2Model {
         }
 
         var caches = [KeyValueCache?](repeating: nil, count: nodes.count)
-        // Per node: Σ log p over inner transitions, and log p of each follower of the last token.
-        var innerSum = [Float](repeating: 0, count: nodes.count)
+        // Per node: log p of each inner transition, and of each follower of the last token.
+        var nodeInner = [[Float]](repeating: [], count: nodes.count)
         var boundary = [[Int: Float]](repeating: [:], count: nodes.count)
         let waves = trie.waves
         for batch in waves.flatMap({ Self.batches(of: $0, nodes: nodes) }) {
@@ -216,17 +229,15 @@ extension GPT2Model {
             var row = 0
             for (slot, index) in batch.enumerated() {
                 let node = nodes[index]
-                innerSum[index] = values[row..<(row + node.tokens.count - 1)].reduce(0) { $0 + $1[0] }
+                let first = row
                 row += node.tokens.count - 1
+                nodeInner[index] = values[first..<row].map { $0[0] }
                 for (follower, value) in zip(targets[row], values[row]) { boundary[index][follower] = value }
-                if !keepAtNode[index].isEmpty {
+                if onKeptPath[index] {
                     let c = config.nEmbd
-                    let hidden = Array(output.hidden.storage[(row * c)..<((row + 1) * c)])
-                    for sentence in keepAtNode[index] {
-                        keptKeyValues[sentence] = output.presents[slot]
-                        keptHidden[sentence] = hidden
-                    }
+                    nodeHidden[index] = Array(output.hidden.storage[(first * c)..<((row + 1) * c)])
                 }
+                for sentence in keepAtNode[index] { keptKeyValues[sentence] = output.presents[slot] }
                 row += 1
                 if !node.children.isEmpty { caches[index] = output.presents[slot] }
             }
@@ -244,22 +255,38 @@ extension GPT2Model {
             let state = known![index]!
             scores[index] = state.logProbability + startBoundary[startOf[index]][config.eosTokenId]!
         }
+        // A sentence's score sums its transitions left to right from the start's running value,
+        // the order a kept state's running log-probabilities use: continuing from a kept state
+        // adds the same terms in the same order as scoring the sentence from scratch.
         for (position, sentence) in trieSentences.enumerated() {
             let end = trie.endNode[position]
-            let eos = boundary[end][config.eosTokenId]!
-            var total = innerSum[end] + eos
-            var child = end
-            while let parent = nodes[child].parent {
-                total += innerSum[parent] + boundary[parent][nodes[child].tokens[0]]!
-                child = parent
+            let start = startOf[sentence]
+            let state = starts[start].state
+            var path = [end]
+            while let parent = nodes[path[path.count - 1]].parent { path.append(parent) }
+            path.reverse()
+            let keep = keptKeyValues[sentence] != nil
+            var running = state?.logProbability ?? 0
+            var cumulative = keep ? state?.prefixLogProbabilities ?? [] : []
+            var hidden = keep ? state?.hiddenRows ?? [] : []
+            for (step, node) in path.enumerated() {
+                let token = nodes[node].tokens[0]
+                if step > 0 {
+                    running += boundary[path[step - 1]][token]!
+                } else if state != nil {
+                    running += startBoundary[start][token]!
+                }
+                if keep { cumulative.append(running) }
+                for value in nodeInner[node] {
+                    running += value
+                    if keep { cumulative.append(running) }
+                }
+                if keep { hidden += nodeHidden[node]! }
             }
-            if let state = starts[startOf[sentence]].state {
-                total += state.logProbability + startBoundary[startOf[sentence]][nodes[child].tokens[0]]!
-            }
-            scores[sentence] = total
-            if let keyValues = keptKeyValues[sentence], let hidden = keptHidden[sentence] {
+            scores[sentence] = running + boundary[end][config.eosTokenId]!
+            if let keyValues = keptKeyValues[sentence] {
                 kept[sentence] = PrefixState(
-                    keyValues: keyValues, finalHidden: hidden, logProbability: total - eos)
+                    keyValues: keyValues, hiddenRows: hidden, prefixLogProbabilities: cumulative)
             }
         }
         let statistics = PrefixSharingStatistics(

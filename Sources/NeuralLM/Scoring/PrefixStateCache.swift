@@ -45,6 +45,9 @@ public final class PrefixStateCache<Owner: Hashable & Sendable>: Sendable {
         var state: PrefixState
         var bytes: Int
         var lastUse: UInt64
+        /// When it was stored (the clock then): the tie-break between equally long matches, so a
+        /// lookup's answer depends only on the calls made, never on hashing order.
+        var stored: UInt64
     }
 
     struct Contents: Sendable {
@@ -77,30 +80,56 @@ public final class PrefixStateCache<Owner: Hashable & Sendable>: Sendable {
     /// A snapshot of the counters.
     public var statistics: Statistics { contents.withLock { $0.statistics } }
 
-    /// The state of the longest cached prefix of `input` (BOS-framed tokens) in the owner's and
-    /// adapter's partition, marked as just used; `nil` when none is cached.
+    /// The state of the longest prefix of `input` (BOS-framed tokens) that the owner's and
+    /// adapter's partition can continue from, marked as just used; `nil` when no kept state shares
+    /// more than BOS with `input`.
+    ///
+    /// A kept state serves every prefix of its own tokens (`PrefixState.truncated(to:)`), so the
+    /// answer is the longest common prefix of `input` with any kept state's tokens: a revised
+    /// hypothesis continues from the positions it shares with an earlier one, not only from an
+    /// earlier hypothesis it extends whole. Of equally long matches, one needing no truncation
+    /// wins, then the earliest stored, so equal call sequences give equal answers.
     public func longestPrefix(of input: [Int], owner: Owner, adapter: String?) -> PrefixState? {
-        contents.withLock { contents in
+        let found: (state: PrefixState, length: Int)? = contents.withLock { contents in
             contents.statistics.lookups += 1
             let slot = Slot(owner: owner, adapter: adapter)
             // Search on a borrowed view, then update in place (a held copy would force a copy).
-            let found: (key: [Int], state: PrefixState)? = {
+            let best: (key: [Int], length: Int, state: PrefixState)? = {
                 guard let states = contents.slots[slot] else { return nil }
-                for length in stride(from: input.count, through: 1, by: -1) {
-                    let key = Array(input[0..<length])
-                    if let entry = states[key] { return (key, entry.state) }
+                var best: (key: [Int], length: Int, exact: Bool, stored: UInt64, state: PrefixState)?
+                for (key, entry) in states {
+                    let length = Self.commonPrefixLength(key, input)
+                    let exact = length == key.count
+                    // BOS alone is worth continuing from only as a whole kept state (an empty
+                    // hypothesis), as before; cutting another state back to it saves nothing.
+                    guard length >= 2 || (exact && length == input.count) else { continue }
+                    if let current = best {
+                        guard
+                            (length, exact ? 1 : 0, -Int64(entry.stored))
+                                > (current.length, current.exact ? 1 : 0, -Int64(current.stored))
+                        else { continue }
+                    }
+                    best = (key, length, exact, entry.stored, entry.state)
                 }
-                return nil
+                return best.map { ($0.key, $0.length, $0.state) }
             }()
-            if let found {
-                contents.clock += 1
-                contents.slots[slot]?[found.key]?.lastUse = contents.clock
-                contents.statistics.hits += 1
-                contents.statistics.reusedPositions += found.key.count
-                return found.state
-            }
-            return nil
+            guard let best else { return nil }
+            contents.clock += 1
+            contents.slots[slot]?[best.key]?.lastUse = contents.clock
+            contents.statistics.hits += 1
+            contents.statistics.reusedPositions += best.length
+            return (best.state, best.length)
         }
+        // Copying the truncated tensors happens outside the lock.
+        return found.map { $0.state.truncated(to: $0.length) }
+    }
+
+    /// Number of leading tokens `a` and `b` share.
+    static func commonPrefixLength(_ a: [Int], _ b: [Int]) -> Int {
+        var length = 0
+        let limit = min(a.count, b.count)
+        while length < limit, a[length] == b[length] { length += 1 }
+        return length
     }
 
     /// Keeps `state` as the state after `tokens` for the owner and adapter, then evicts the least
@@ -118,7 +147,7 @@ public final class PrefixStateCache<Owner: Hashable & Sendable>: Sendable {
                 guard bytes <= byteBudget else { continue }
                 let slot = Slot(owner: owner, adapter: adapter)
                 contents.clock += 1
-                let entry = Entry(state: state, bytes: bytes, lastUse: contents.clock)
+                let entry = Entry(state: state, bytes: bytes, lastUse: contents.clock, stored: contents.clock)
                 if let old = contents.slots[slot, default: [:]].updateValue(entry, forKey: tokens) {
                     contents.statistics.bytes -= old.bytes
                     contents.statistics.entries -= 1
