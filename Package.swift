@@ -181,7 +181,7 @@ let package = Package(
         .executableTarget(
             name: "abuse-bench",
             dependencies: [
-                "H2RPC", "RescoringRPC", "RescoringMessages",
+                "H2RPC", "RescoringRPC", "RescoringMessages", "RawHTTP2Peer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -211,6 +211,8 @@ let package = Package(
         // MARK: Tests
         /// One way for every test target to find the package root and run the Python peers.
         .target(name: "SecondPassTestSupport", path: "Tests/Support"),
+        /// A raw HTTP/2 client that sends half a message and vanishes (abuse-bench, rescorer tests).
+        .target(name: "RawHTTP2Peer", path: "Tests/RawHTTP2Peer"),
         .testTarget(name: "NBestTests", dependencies: ["NBest"]),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
         .testTarget(
@@ -259,7 +261,8 @@ let package = Package(
         .testTarget(
             name: "RescorerServiceTests",
             dependencies: [
-                "SecondPassTestSupport", "lora-rescorer", "RescorerServer", "ServiceCommandSupport",
+                "SecondPassTestSupport", "RawHTTP2Peer", "lora-rescorer", "RescorerServer",
+                "ServiceCommandSupport",
                 "Rescoring", "RescoringCore", "RescoringRPC",
                 "RescoringMessages", "H2RPC",
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,7 @@
 import Foundation
 import H2RPC
 import Logging
+import RawHTTP2Peer
 import RescoringMessages
 import RescoringRPC
 import Synchronization

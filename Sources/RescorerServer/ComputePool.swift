@@ -236,8 +236,8 @@ public final class ComputePool<Item: Sendable, Value: Sendable>: Sendable {
                 return ComputePoolError(
                     .queueFull,
                     "the compute queue is full (\(shared.queueCapacity) requests waiting; compute threads:"
-                        + " \(shared.threadCount)); retry in about \(hint.milliseconds) ms or use another replica"
-                )
+                        + " \(shared.threadCount)); retry in about \(hint.milliseconds) ms or use another replica",
+                    retryAfter: hint)
             }
             state.queue.append(job)
             state.statistics.queued += 1
@@ -361,8 +361,8 @@ public final class ComputePool<Item: Sendable, Value: Sendable>: Sendable {
 }
 
 extension Duration {
-    /// Whole milliseconds, rounded down.
-    fileprivate var milliseconds: Int64 {
+    /// Whole milliseconds, rounded down (the retry hints of refusals).
+    var milliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1_000 + attoseconds / 1_000_000_000_000_000
     }

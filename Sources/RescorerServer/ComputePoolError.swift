@@ -13,10 +13,13 @@ public struct ComputePoolError: Error, Sendable, Hashable, CustomStringConvertib
 
     public var code: Code
     public var message: String
+    /// For `.queueFull`: about when the threads will have worked off the queue (also in `message`).
+    public var retryAfter: Duration?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, retryAfter: Duration? = nil) {
         self.code = code
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     public var description: String { "\(code.rawValue): \(message)" }

@@ -24,6 +24,9 @@ public struct RescorerReplicaConfiguration: Sendable {
     public var adapterRoot: URL?
     /// Port of the Prometheus `/metrics` listener (0 picks one); `nil` serves no metrics.
     public var metricsPort: Int?
+    /// Largest request message (bytes, before decoding) a call may send; a larger one ends that
+    /// call with `RESOURCE_EXHAUSTED` before it is buffered, and other calls go on. Default 4 MiB.
+    public var maximumMessageBytes = ConnectionLimits.server.maximumReceiveMessageSize
 
     public init() {}
 }
@@ -95,6 +98,7 @@ public struct RescorerReplica: Sendable {
         serverConfiguration.port = configuration.port
         serverConfiguration.bearerToken = configuration.bearerToken
         serverConfiguration.shutdownGracePeriod = configuration.shutdownGracePeriod
+        serverConfiguration.limits.maximumReceiveMessageSize = configuration.maximumMessageBytes
         let server = RPCServer(router: router, configuration: serverConfiguration, logger: logger)
 
         // Companions shut down before the server, in reverse order: the health drain runs first,

@@ -17,8 +17,13 @@ enum RescorerStatus {
 
     static func error(for error: ComputePoolError) -> RPCError {
         switch error.code {
-        // Transient: the message carries a retry hint.
-        case .queueFull: RPCError(code: .resourceExhausted, message: error.message)
+        // Transient: the message carries a retry hint, and so does the standard gRPC retry
+        // pushback trailer, which a client can read without parsing the message.
+        case .queueFull:
+            RPCError(
+                code: .resourceExhausted, message: error.message,
+                metadata: error.retryAfter.map { ["grpc-retry-pushback-ms": .string("\($0.milliseconds)")] }
+                    ?? [:])
         case .cancelled: RPCError(code: .cancelled, message: error.message)
         case .deadlineExceeded: RPCError(code: .deadlineExceeded, message: error.message)
         case .shutDown: RPCError(code: .unavailable, message: error.message)

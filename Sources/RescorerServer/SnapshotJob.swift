@@ -22,8 +22,11 @@ public struct SnapshotJob: Sendable {
         for generation in generations {
             let indices = jobs.indices.filter { jobs[$0].snapshot.generation == generation }
             let engine = jobs[indices[0]].snapshot.engine
+            // The generation keys the session states: an adapter reloaded under the same name
+            // is another generation, so its jobs never continue states of the old weights.
             let scored = engine.rescoreEach(
-                indices.map { jobs[$0].job }, limits: limits, budget: budget, sessions: sessions)
+                indices.map { jobs[$0].job }, limits: limits, budget: budget, sessions: sessions,
+                stateGeneration: generation)
             for (index, result) in zip(indices, scored) { results[index] = result }
         }
         return results.map { $0! }

@@ -6,11 +6,12 @@ extension RescoringEngine {
     /// Sentence log-probabilities of every prepared job's hypotheses, in order, from one
     /// prefix-shared pass.
     ///
-    /// Jobs of an open session continue from their utterance's cached states; a partial list
-    /// keeps its hypotheses' states, a final list frees its utterance's states once scored.
-    func languageModelScores(_ prepared: [PreparedJob], budget: WorkBudget, sessions: SessionStateCache?)
-        throws -> [Float]
-    {
+    /// Jobs of an open session continue from their utterance's cached states of the same
+    /// `stateGeneration`; a partial list keeps its hypotheses' states, a final list frees its
+    /// utterance's states once scored.
+    func languageModelScores(
+        _ prepared: [PreparedJob], budget: WorkBudget, sessions: SessionStateCache?, stateGeneration: UInt64
+    ) throws -> [Float] {
         let sentences = prepared.flatMap(\.sentences)
         guard !sentences.isEmpty else { return [] }
         let adapters = prepared.flatMap { Array(repeating: $0.job.adapter, count: $0.sentences.count) }
@@ -28,7 +29,8 @@ extension RescoringEngine {
         for (entry, session) in zip(prepared, sessionOf) {
             let use = session.map {
                 PrefixCacheUse(
-                    owner: SessionUtterance(session: $0.id, utteranceID: entry.list.utteranceID),
+                    owner: SessionUtterance(
+                        session: $0.id, utteranceID: entry.list.utteranceID, generation: stateGeneration),
                     keep: entry.list.kind == .partial)
             }
             uses += Array(repeating: use, count: entry.sentences.count)
@@ -38,7 +40,9 @@ extension RescoringEngine {
         ).scores
         for (entry, session) in zip(prepared, sessionOf) where entry.list.kind == .final {
             if let session {
-                sessions.finish(utteranceID: entry.list.utteranceID, adapter: entry.job.adapter, in: session)
+                sessions.finish(
+                    utteranceID: entry.list.utteranceID, adapter: entry.job.adapter,
+                    generation: stateGeneration, in: session)
             }
         }
         sessions.dropStatesOfClosedSessions(Set(sessionOf.compactMap { $0?.id }))

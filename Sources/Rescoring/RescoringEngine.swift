@@ -53,17 +53,20 @@ public struct RescoringEngine: Sendable {
     ///   context); nothing is scored then. `.cancelled` or `.deadlineExceeded` when the budget ran
     ///   out; the partial work is discarded.
     ///   - sessions: where jobs tagged with a session reuse and keep partial-list LM states.
+    ///   - stateGeneration: which adapter snapshot this engine value is (a serving replica's
+    ///     `AdapterRegistry.Snapshot.generation`): session states are reused only within one, so
+    ///     an adapter reloaded under the same name never continues states of its old weights.
     public func rescore(
         _ jobs: [RescoringJob], limits: RescoringLimits = RescoringLimits(),
         budget: WorkBudget = WorkBudget(),
-        sessions: SessionStateCache? = nil
+        sessions: SessionStateCache? = nil, stateGeneration: UInt64 = 0
     ) throws -> [RescoredList] {
         try budget.check()
         // Every job's cheap checks first, so the error names the first invalid job.
         for job in jobs { _ = try listToScore(job, limits: limits) }
         var prepared: [PreparedJob] = []
         for job in jobs { prepared.append(try prepare(job, limits: limits, budget: budget)) }
-        return try score(prepared, budget: budget, sessions: sessions)
+        return try score(prepared, budget: budget, sessions: sessions, stateGeneration: stateGeneration)
     }
 
     /// Rescores jobs from different callers in one LM pass, failing only the invalid ones.
@@ -72,11 +75,12 @@ public struct RescoringEngine: Sendable {
     /// scored together, as `rescore` would. If the pass itself stops (budget, model error), every
     /// job in it gets that error.
     ///
+    /// - Parameter stateGeneration: as for `rescore`.
     /// - Returns: one result per job, in job order.
     public func rescoreEach(
         _ jobs: [RescoringJob], limits: RescoringLimits = RescoringLimits(),
         budget: WorkBudget = WorkBudget(),
-        sessions: SessionStateCache? = nil
+        sessions: SessionStateCache? = nil, stateGeneration: UInt64 = 0
     ) -> [Result<RescoredList, any Error>] {
         var results = [Result<RescoredList, any Error>?](repeating: nil, count: jobs.count)
         var prepared: [(index: Int, job: PreparedJob)] = []
@@ -89,7 +93,8 @@ public struct RescoringEngine: Sendable {
             }
         }
         do {
-            let scored = try score(prepared.map(\.job), budget: budget, sessions: sessions)
+            let scored = try score(
+                prepared.map(\.job), budget: budget, sessions: sessions, stateGeneration: stateGeneration)
             for (entry, list) in zip(prepared, scored) { results[entry.index] = .success(list) }
         } catch {
             for entry in prepared { results[entry.index] = .failure(error) }
@@ -113,11 +118,12 @@ public struct RescoringEngine: Sendable {
     }
 
     /// Scores prepared jobs in one prefix-shared pass and ranks each list by fused score.
-    func score(_ prepared: [PreparedJob], budget: WorkBudget, sessions: SessionStateCache?) throws
-        -> [RescoredList]
-    {
+    func score(
+        _ prepared: [PreparedJob], budget: WorkBudget, sessions: SessionStateCache?, stateGeneration: UInt64
+    ) throws -> [RescoredList] {
         let sentences = prepared.flatMap(\.sentences)
-        let scores = try languageModelScores(prepared, budget: budget, sessions: sessions)
+        let scores = try languageModelScores(
+            prepared, budget: budget, sessions: sessions, stateGeneration: stateGeneration)
 
         var results: [RescoredList] = []
         var cursor = 0

@@ -2,10 +2,15 @@ public import NeuralLM
 public import RescoringCore
 import Synchronization
 
-/// The utterance of one session that cached states belong to.
+/// The utterance of one session that cached states belong to, and the adapter snapshot that
+/// computed them.
 public struct SessionUtterance: Sendable, Hashable {
     public var session: UInt64
     public var utteranceID: String
+    /// The caller's adapter-snapshot generation (`stateGeneration` of the scoring call): states
+    /// of one generation never continue a job of another, since an adapter of the same name may
+    /// hold other weights there.
+    public var generation: UInt64
 }
 
 /// LM states of live partial hypotheses, kept per stream and utterance so the next partial or the
@@ -13,8 +18,9 @@ public struct SessionUtterance: Sendable, Hashable {
 ///
 /// A stream opens a session, tags its jobs with it (`RescoringJob.session`) and closes it when the
 /// stream ends. The engine continues each hypothesis of a session's job from the longest prefix
-/// cached for the same session, utterance and adapter, keeps the states of a partial list's
-/// hypotheses, and frees the utterance's states (for that adapter) once its final list is scored.
+/// cached for the same session, utterance, adapter and adapter-snapshot generation, keeps the
+/// states of a partial list's hypotheses, and frees the utterance's states (for that adapter)
+/// once its final list is scored.
 /// Closing a session frees all of its states, including any stored by a pass that was still
 /// running when the stream ended. States are keyed by session, so one client's states can never
 /// continue another's request; the byte budget bounds them all (least recently used evicted
@@ -50,10 +56,18 @@ public final class SessionStateCache: Sendable {
         states.removeStates { $0.session == session.id }
     }
 
-    /// Frees the states of one utterance and adapter of a session (its final list was scored).
-    public func finish(utteranceID: String, adapter: String?, in session: RescoringSession) {
+    /// Frees the states of one utterance and adapter of a session (its final list was scored
+    /// under `generation`), and the utterance's states of older generations, which only a job
+    /// accepted before an adapter swap could still use.
+    public func finish(
+        utteranceID: String, adapter: String?, generation: UInt64 = 0, in session: RescoringSession
+    ) {
         states.removeStates(
-            owner: SessionUtterance(session: session.id, utteranceID: utteranceID), adapter: adapter)
+            owner: SessionUtterance(session: session.id, utteranceID: utteranceID, generation: generation),
+            adapter: adapter)
+        states.removeStates { owner in
+            owner.session == session.id && owner.utteranceID == utteranceID && owner.generation < generation
+        }
     }
 
     /// Frees the states a pass stored for a session that closed meanwhile (its stream ended while

@@ -101,6 +101,22 @@ struct ServeCommand: AsyncParsableCommand {
     var maxBatchBytes = RescorerConfiguration().batching.maximumCost
 
     @Option(
+        name: .customLong("max-message-bytes"),
+        help:
+            "Largest request message in bytes; a larger one ends its call with RESOURCE_EXHAUSTED (other calls go on)."
+    )
+    var maxMessageBytes = RescorerReplicaConfiguration().maximumMessageBytes
+
+    @Option(
+        name: .customLong("partial-state-bytes"),
+        help: """
+            Bytes of LM state kept for live partial lists of all Rescore streams, so a stream's next \
+            partial or final list of an utterance computes only its new tokens (least recently used \
+            evicted first); 0 turns the reuse off.
+            """)
+    var partialStateBytes = RescorerConfiguration().partialStateBudgetBytes
+
+    @Option(
         name: .customLong("adapter-root"),
         help:
             "Directory whose adapters LoadAdapter may load at run time; without it every LoadAdapter is PERMISSION_DENIED."
@@ -134,8 +150,15 @@ struct ServeCommand: AsyncParsableCommand {
             ("--max-hypotheses", maxHypotheses), ("--max-tokens", maxTokens),
             ("--compute-threads", computeThreads),
             ("--queue-size", queueSize ?? 1), ("--max-batch", maxBatch), ("--max-batch-bytes", maxBatchBytes),
+            ("--max-message-bytes", maxMessageBytes),
         ] where value < 1 {
             throw ValidationError("\(flag) must be at least 1, not \(value)")
+        }
+        guard partialStateBytes >= 0 else {
+            throw ValidationError("--partial-state-bytes must be 0 or more, not \(partialStateBytes)")
+        }
+        guard maxMessageBytes <= Int(UInt32.max) else {
+            throw ValidationError("--max-message-bytes must be at most \(UInt32.max), not \(maxMessageBytes)")
         }
         if let metricsPort, !(0...65535).contains(metricsPort) {
             throw ValidationError("--metrics-port must be 0...65535, not \(metricsPort)")
@@ -168,9 +191,11 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.rescorer = RescorerConfiguration(
             computeThreads: computeThreads, queueCapacity: queueSize,
             limits: RescoringLimits(maxHypothesesPerList: maxHypotheses, maxTokensPerList: maxTokens),
-            batching: ComputeBatching(maximumJobs: maxBatch, maximumCost: maxBatchBytes))
+            batching: ComputeBatching(maximumJobs: maxBatch, maximumCost: maxBatchBytes),
+            partialStateBudgetBytes: partialStateBytes)
         configuration.adapterRoot = adapterRoot.map { URL(fileURLWithPath: $0) }
         configuration.metricsPort = metricsPort
+        configuration.maximumMessageBytes = maxMessageBytes
         // Each compute thread runs its own passes; a multi-threaded OpenBLAS inside each would put
         // threads × cores workers on the cores.
         BLAS.setThreadCount(1)
@@ -195,6 +220,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "model": "\(engine.modelID)", "adapters": "\(startingAdapters.map(\.name))",
                 "replica": "\(replicaID)", "compute-threads": "\(configuration.rescorer.computeThreads)",
                 "queue-size": "\(configuration.rescorer.queueCapacity)",
+                "partial-state-bytes": "\(configuration.rescorer.partialStateBudgetBytes)",
                 "tuned-fusion": "\(engine.adapterFusion.keys.sorted())",
             ])
         try await RescorerReplica(registry: registry, configuration: configuration).run(

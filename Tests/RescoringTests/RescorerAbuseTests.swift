@@ -115,6 +115,8 @@ import Testing
             }
             #expect(refused?.code == .resourceExhausted)
             #expect(refused?.message.contains("retry in about") == true)
+            let pushback = refused?.metadata.first { $0.key == "grpc-retry-pushback-ms" }
+            #expect(pushback.flatMap { Int($0.value.description) }.map { $0 >= 10 } == true)
             #expect(pool.statistics.rejected == 1 && pool.statistics.completed == 0)
             for call in load { call.cancel() }
             try await within(.seconds(30), "the compute thread stops") { await pool.waitUntil(\.isIdle) }

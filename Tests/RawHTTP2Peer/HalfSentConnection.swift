@@ -11,15 +11,24 @@ import Synchronization
 /// Written against the socket (not `RPCClient`, which always frames whole messages) with the
 /// smallest HTTP/2 client that works: the preface, an empty SETTINGS, HPACK literals without
 /// Huffman, and a reader that acknowledges SETTINGS and PING so the server keeps the connection.
-final class HalfSentConnection: Sendable {
+/// Shared by `abuse-bench` (the half-sent phase) and the multi-process rescorer tests (a client
+/// that vanishes mid-message).
+public final class HalfSentConnection: Sendable {
+    /// A socket call failed (with its errno).
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+
+        init(_ description: String) { self.description = description }
+    }
+
     private let descriptor: Int32
     private let writeLock = Mutex(())
     private let closed = Atomic<Bool>(false)
 
     /// Connects to `host:port` (IPv4) and sends the connection preface.
-    init(host: String, port: Int) throws {
+    public init(host: String, port: Int) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw BenchError("socket() failed: errno \(errno)") }
+        guard descriptor >= 0 else { throw Failure("socket() failed: errno \(errno)") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
@@ -31,7 +40,7 @@ final class HalfSentConnection: Sendable {
         }
         guard connected == 0 else {
             Glibc.close(descriptor)
-            throw BenchError("connect to \(host):\(port) failed: errno \(errno)")
+            throw Failure("connect to \(host):\(port) failed: errno \(errno)")
         }
         try send(
             Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + Self.frame(type: 0x4, flags: 0, stream: 0, []))
@@ -42,7 +51,9 @@ final class HalfSentConnection: Sendable {
 
     /// Opens stream `id` (odd, increasing): HEADERS, then a DATA frame holding a 5-byte prefix
     /// claiming `claimedBytes` and `sentBytes` of the message, without END_STREAM.
-    func openHalfSentStream(id: UInt32, authority: String, path: String, claimedBytes: Int, sentBytes: Int)
+    public func openHalfSentStream(
+        id: UInt32, authority: String, path: String, claimedBytes: Int, sentBytes: Int
+    )
         throws
     {
         let headers: [(String, String)] = [
@@ -66,7 +77,7 @@ final class HalfSentConnection: Sendable {
     }
 
     /// Closes the socket; the server sees the connection end with every stream half-sent.
-    func close() {
+    public func close() {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         shutdown(descriptor, Int32(SHUT_RDWR))
         // The reader thread closes the descriptor when its read returns.
@@ -79,7 +90,7 @@ final class HalfSentConnection: Sendable {
                 let written = bytes[offset...].withUnsafeBytes {
                     Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
                 }
-                guard written > 0 else { throw BenchError("send failed: errno \(errno)") }
+                guard written > 0 else { throw Failure("send failed: errno \(errno)") }
                 offset += written
             }
         }
