@@ -36,3 +36,28 @@ print_usage() {
   sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"
   exit 0
 }
+
+# Starts service $1 (the command after it) in the background with stdout and stderr in
+# $WORK/$1.out and .err, appends its pid to the caller's PIDS array (the caller stops them on
+# exit), and sets ADDRESS to the HOST:PORT of its "... listening on" line. Fails, with the
+# service's last stderr line, if the process exits first or does not listen within 120 s.
+start_service() {
+  local name="$1"
+  shift
+  "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  local pid="$!"
+  PIDS+=("$pid")
+  for _ in $(seq 1 600); do
+    if grep -q "listening on " "$WORK/$name.out" 2>/dev/null; then
+      ADDRESS="$(sed -n 's/.* listening on //p' "$WORK/$name.out" | head -1)"
+      return 0
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "$(basename "$0"): $name exited before listening: $(tail -1 "$WORK/$name.err")" >&2
+      return 1
+    fi
+    sleep 0.2
+  done
+  echo "$(basename "$0"): $name did not start listening within 120 s" >&2
+  return 1
+}
