@@ -38,7 +38,7 @@ public enum KneserNey {
                 throw NGramError(
                     "cannot estimate the order-\(order) discounts: the numbers of \(order)-grams seen 1, 2, 3 and 4"
                         + " times are \(n.prefix(4).map(String.init).joined(separator: ", ")); all must be"
-                        + " positive (train on more text or give fixed discounts)")
+                        + " positive (train on more text, or use fallback discounts)")
             }
             let (n1, n2, n3, n4) = (Double(n[0]), Double(n[1]), Double(n[2]), Double(n[3]))
             let y = n1 / (n1 + 2 * n2)
@@ -64,11 +64,21 @@ public enum KneserNey {
         public var minimumWordCount: Int
         /// Fixed discounts per order (index 0: unigrams), or `nil` to estimate them.
         public var discounts: [Discounts]?
+        /// Used for an order whose estimate fails (too little text: a count of counts is zero, or a
+        /// discount leaves its range), as KenLM's `--discount_fallback`; `nil` makes that an error.
+        public var fallbackDiscounts: Discounts?
 
-        public init(order: Int = 3, minimumWordCount: Int = 1, discounts: [Discounts]? = nil) {
+        /// KenLM's fallback: 0.5, 1 and 1.5.
+        public static let kenLMFallback = Discounts(one: 0.5, two: 1, threeOrMore: 1.5)
+
+        public init(
+            order: Int = 3, minimumWordCount: Int = 1, discounts: [Discounts]? = nil,
+            fallbackDiscounts: Discounts? = nil
+        ) {
             self.order = order
             self.minimumWordCount = minimumWordCount
             self.discounts = discounts
+            self.fallbackDiscounts = fallbackDiscounts
         }
     }
 
@@ -80,6 +90,8 @@ public enum KneserNey {
         /// Training words replaced by `<unk>` (below the minimum count).
         public var unknownWords: Int
         public var discounts: [Discounts]
+        /// The orders (1-based) whose discounts are the fallback ones.
+        public var fallbackOrders: [Int]
     }
 
     /// Trains a model on sentences of space-separated words (empty lines are skipped).
@@ -127,16 +139,25 @@ public enum KneserNey {
         let adjusted = adjustedCounts(raw, order: order, start: vocabulary.startID)
 
         var discounts: [Discounts] = []
+        var fallbackOrders: [Int] = []
         for n in 1...order {
-            let chosen: Discounts
+            var chosen: Discounts
             if let fixed = configuration.discounts {
                 chosen = fixed[n - 1]
+                try chosen.validate(order: n)
             } else {
                 var countsOfCounts = [0, 0, 0, 0]
                 for count in adjusted[n - 1].values where count <= 4 { countsOfCounts[count - 1] += 1 }
-                chosen = try Discounts.estimate(countsOfCounts: countsOfCounts, order: n)
+                do {
+                    chosen = try Discounts.estimate(countsOfCounts: countsOfCounts, order: n)
+                    try chosen.validate(order: n)
+                } catch {
+                    guard let fallback = configuration.fallbackDiscounts else { throw error }
+                    try fallback.validate(order: n)
+                    chosen = fallback
+                    fallbackOrders.append(n)
+                }
             }
-            try chosen.validate(order: n)
             discounts.append(chosen)
         }
 
@@ -144,7 +165,7 @@ public enum KneserNey {
         let model = try BackoffNGramModel(vocabulary: vocabulary, tables: tables)
         let statistics = Statistics(
             sentences: text.count, words: text.reduce(0) { $0 + $1.count }, unknownWords: unknownWords,
-            discounts: discounts)
+            discounts: discounts, fallbackOrders: fallbackOrders)
         return (model, statistics)
     }
 

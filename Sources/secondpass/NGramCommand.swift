@@ -29,6 +29,12 @@ struct NGramTrainCommand: ParsableCommand {
     @Option(help: "Words seen fewer times become <unk> (1 keeps every training word).")
     var minCount: Int = 1
 
+    @Flag(
+        help: ArgumentHelp(
+            "Use discounts 0.5/1/1.5 for an order whose discounts cannot be estimated (as KenLM's).",
+            discussion: "Without it, too little text for an estimate is an error."))
+    var discountFallback = false
+
     func validate() throws {
         guard (1...BackoffNGramModel.maximumOrder).contains(order) else {
             throw ValidationError("--order must be 1 to \(BackoffNGramModel.maximumOrder), got \(order)")
@@ -40,7 +46,10 @@ struct NGramTrainCommand: ParsableCommand {
         let lines = nonEmptyLines(try readText(text))
         guard !lines.isEmpty else { throw ValidationError("--text \(text) holds no sentence") }
         let (model, statistics) = try KneserNey.train(
-            sentences: lines, configuration: .init(order: order, minimumWordCount: minCount))
+            sentences: lines,
+            configuration: .init(
+                order: order, minimumWordCount: minCount,
+                fallbackDiscounts: discountFallback ? KneserNey.Configuration.kenLMFallback : nil))
         do {
             try ARPAFormat.write(model).write(toFile: output, atomically: true, encoding: .utf8)
         } catch {
@@ -53,7 +62,11 @@ struct NGramTrainCommand: ParsableCommand {
             "\(output): order \(order), \(statistics.sentences) sentences, \(statistics.words) words"
                 + " (\(statistics.unknownWords) as <unk>), vocabulary \(model.vocabulary.count),"
                 + " n-grams \(model.counts.map(String.init).joined(separator: "/")); "
-                + discounts.joined(separator: ", "))
+                + discounts.joined(separator: ", ")
+                + (statistics.fallbackOrders.isEmpty
+                    ? ""
+                    : " (fallback for orders \(statistics.fallbackOrders.map(String.init).joined(separator: ", ")))")
+        )
     }
 }
 
@@ -89,8 +102,12 @@ struct NGramPerplexityCommand: ParsableCommand {
             }
             lines = Self.sample(lines, count: sample, seed: seed)
         }
-        let arpa = try readText(model)
-        let lm = try ARPAFormat.read(arpa)
+        let lm: BackoffNGramModel
+        do {
+            lm = try ARPAFormat.read(try readText(model))
+        } catch let error as NGramError {
+            throw ValidationError("--model \(model): \(error)")
+        }
         var total = PerplexityAccumulator()
         for line in lines { total.add(lm.score(sentence: line)) }
         Console.line(
