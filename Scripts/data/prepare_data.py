@@ -45,6 +45,9 @@ CHATTERBOT_SKIP = {"coding"}  # source code listings, not conversation
 TEST_FRACTION = 0.9  # elements with index >= floor(0.9 * count) are the test region
 DEV_FRACTION = 0.85  # elements in [floor(0.85 * count), floor(0.9 * count)) are the dev set
 GENERAL_VALID_PERCENT = 3  # general sentences whose SHA-256 bucket (mod 100) is below this are valid
+# Bumped when a step's code changes what it writes, so a Data/ made by older code is redone even
+# though its files still match their checksums (version 2: KJV and GCIDE added).
+STEP_VERSIONS = {"wheels": 1, "raw": 2, "split": 2}
 
 
 def sha256(path: str) -> str:
@@ -88,7 +91,11 @@ class Steps:
         if self.force or not os.path.exists(record):
             return False
         with open(record) as f:
-            outputs = json.load(f)["outputs"]
+            recorded = json.load(f)
+        if recorded.get("version", 1) != STEP_VERSIONS[name]:
+            print(f"step {name}: made by an older version of this script; redoing", file=sys.stderr)
+            return False
+        outputs = recorded["outputs"]
         for rel, digest in outputs.items():
             path = os.path.join(self.data, rel)
             if not os.path.exists(path) or sha256(path) != digest:
@@ -98,7 +105,8 @@ class Steps:
 
     def finish(self, name: str, outputs: list[str]) -> None:
         rels = {os.path.relpath(p, self.data): sha256(p) for p in outputs}
-        write_atomic(os.path.join(self.dir, name + ".json"), json.dumps({"outputs": rels}, indent=1))
+        record = {"version": STEP_VERSIONS[name], "outputs": rels}
+        write_atomic(os.path.join(self.dir, name + ".json"), json.dumps(record, indent=1))
 
 
 def step_wheels(data: str, python: str) -> list[str]:
