@@ -64,6 +64,8 @@ let package = Package(
         .target(name: "RescoringCore", dependencies: ["NBest"]),
         .target(name: "Adaptation", dependencies: ["NeuralLM", "Evaluation", "NBest", "RescoringCore"]),
         .target(name: "Rescoring", dependencies: ["NBest", "NeuralLM", "RescoringCore"]),
+        /// The interpolated Kneser-Ney n-gram baseline: training, ARPA files, sentence and N-best scoring.
+        .target(name: "NGram", dependencies: ["NBest", "RescoringCore"]),
         /// Stored evaluation outcomes (SQLite through GRDB) and the reports computed from them.
         .target(
             name: "MetricsAggregation",
@@ -143,7 +145,7 @@ let package = Package(
                 "H2RPC", "RescoringMessages", "NBest", "NeuralLM", "Phonetics", "Evaluation", "FirstPass",
                 "Adaptation", "Rescoring", "RescoringCore", "RescoringRPC", "RescoringWire", "RescorerServer",
                 "SeededRandom",
-                "OfflineRescoring", "Pretraining",
+                "OfflineRescoring", "Pretraining", "NGram",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -215,6 +217,9 @@ let package = Package(
         .target(name: "RawHTTP2Peer", path: "Tests/RawHTTP2Peer"),
         .testTarget(name: "NBestTests", dependencies: ["NBest"]),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
+        .testTarget(
+            name: "NGramTests",
+            dependencies: ["SecondPassTestSupport", "NGram", "NBest", "RescoringCore", "SeededRandom"]),
         .testTarget(
             name: "RescoringMessagesTests",
             dependencies: ["SecondPassTestSupport", "RescoringMessages", "SeededRandom"]),

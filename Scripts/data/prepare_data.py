@@ -23,16 +23,31 @@ from normalize import normalize_paragraph, normalize_sentence  # noqa: E402
 WHEELS = {"gensim": "4.4.0", "chatterbot-corpus": "1.3.3"}
 WIKI_MEMBER = "gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 SWORD_MODULE = "/usr/share/sword/modules/texts/ztext/engWEB2015eb"
+KJV_MODULE = "/usr/share/sword/modules/texts/ztext/engKJV2006eb"
+GCIDE_DICT = "/usr/share/dictd/gcide.dict.dz"
 LIBRIVOX_TRANSCRIPTION = "/usr/share/pocketsphinx/test/data/librivox/transcription"
 DEBIAN_PACKAGES = [
     "sword-text-web", "r-cran-janeaustenr", "r-cran-tokenizers", "r-cran-stringr", "pocketsphinx-testdata",
-    "r-base-core",
+    "r-base-core", "sword-text-kjv", "dict-gcide",
 ]
+# General sources of the first corpus: their sentences make general/{train,valid}.txt as before.
+GENERAL_SOURCES = ("bible", "wikipedia", "mobydick", "harvard")
+# Period English added later: their held-out sentences go to general/valid-added.txt, so that
+# general/valid.txt (the learning curves of earlier base models) stays byte for byte the same.
+ADDED_SOURCES = ("kjv", "gcide")
+# A sentence of an added source sharing this many consecutive words with a test-region sentence is
+# removed (GCIDE quotes novels, Austen among them, often as a fragment of the sentence).
+PROTECTED_NGRAM = 6
+# ... and so is a shorter one (at least this many words) that occurs whole inside a test sentence.
+PROTECTED_MIN_WORDS = 4
 NOVELS = ["sensesensibility", "prideprejudice", "mansfieldpark", "emma", "northangerabbey", "persuasion"]
 CHATTERBOT_SKIP = {"coding"}  # source code listings, not conversation
 TEST_FRACTION = 0.9  # elements with index >= floor(0.9 * count) are the test region
 DEV_FRACTION = 0.85  # elements in [floor(0.85 * count), floor(0.9 * count)) are the dev set
 GENERAL_VALID_PERCENT = 3  # general sentences whose SHA-256 bucket (mod 100) is below this are valid
+# Bumped when a step's code changes what it writes, so a Data/ made by older code is redone even
+# though its files still match their checksums (version 2: KJV and GCIDE added).
+STEP_VERSIONS = {"wheels": 1, "raw": 2, "split": 2}
 
 
 def sha256(path: str) -> str:
@@ -76,7 +91,11 @@ class Steps:
         if self.force or not os.path.exists(record):
             return False
         with open(record) as f:
-            outputs = json.load(f)["outputs"]
+            recorded = json.load(f)
+        if recorded.get("version", 1) != STEP_VERSIONS[name]:
+            print(f"step {name}: made by an older version of this script; redoing", file=sys.stderr)
+            return False
+        outputs = recorded["outputs"]
         for rel, digest in outputs.items():
             path = os.path.join(self.data, rel)
             if not os.path.exists(path) or sha256(path) != digest:
@@ -86,7 +105,8 @@ class Steps:
 
     def finish(self, name: str, outputs: list[str]) -> None:
         rels = {os.path.relpath(p, self.data): sha256(p) for p in outputs}
-        write_atomic(os.path.join(self.dir, name + ".json"), json.dumps({"outputs": rels}, indent=1))
+        record = {"version": STEP_VERSIONS[name], "outputs": rels}
+        write_atomic(os.path.join(self.dir, name + ".json"), json.dumps(record, indent=1))
 
 
 def step_wheels(data: str, python: str) -> list[str]:
@@ -134,6 +154,8 @@ def step_raw(data: str) -> list[str]:
         [line for text in sources.r_character_vector("tokenizers::mobydick", "tokenizers") for line in text.split("\n")]
     ))
     emit("harvard.txt", sources.r_character_vector("stringr::sentences", "stringr"))
+    emit("kjv.txt", sources.bible_paragraphs(KJV_MODULE))
+    emit("gcide.txt", [quotation for quotation, _ in sources.gcide_quotations(GCIDE_DICT)])
     for novel in NOVELS:
         emit(f"austen/{novel}.txt", sources.r_character_vector(f"get('{novel}')", "janeaustenr"))
     conversations = sources.chatterbot_conversations(wheel_path(data, "chatterbot-corpus"), CHATTERBOT_SKIP)
@@ -172,6 +194,26 @@ def librivox_matcher(transcripts: list[str]):
 
     def matches(sentence: str) -> bool:
         return not grams.isdisjoint(ngrams(sentence.split(), LIBRIVOX_NGRAM))
+
+    return matches
+
+
+def protected_matcher(sentences: set[str]):
+    """A predicate true for sentences that share a 6-word sequence with a protected sentence, or
+    that (with 4 or 5 words) occur whole inside one: a quotation is often part of a sentence."""
+    grams: set[tuple[str, ...]] = set()
+    for s in sentences:
+        words = s.split()
+        for n in range(PROTECTED_MIN_WORDS, PROTECTED_NGRAM + 1):
+            grams |= ngrams(words, n)
+
+    def matches(sentence: str) -> bool:
+        words = sentence.split()
+        if len(words) < PROTECTED_MIN_WORDS:
+            return False
+        if len(words) < PROTECTED_NGRAM:
+            return tuple(words) in grams
+        return not grams.isdisjoint(ngrams(words, PROTECTED_NGRAM))
 
     return matches
 
@@ -219,13 +261,19 @@ def step_split(data: str) -> tuple[list[str], dict]:
             )
 
     # General: every paragraph of every source, split per sentence by a hash bucket.
-    general = {"train": [], "valid": []}
+    general = {"train": [], "valid": [], "valid-added": []}
     general_sources = {}
-    for name in ("bible", "wikipedia", "mobydick", "harvard"):
+    added = {"train": [], "valid-added": []}
+    for name in GENERAL_SOURCES + ADDED_SOURCES:
         sentences = [s for p in read_lines(os.path.join(raw, name + ".txt")) for s in normalize_paragraph(p)]
         general_sources[name] = len(sentences)
+        valid = "valid" if name in GENERAL_SOURCES else "valid-added"
         for s in sentences:
-            general["valid" if hash_bucket(s) < GENERAL_VALID_PERCENT else "train"].append(s)
+            split = valid if hash_bucket(s) < GENERAL_VALID_PERCENT else "train"
+            if name in GENERAL_SOURCES:
+                general[split].append(s)
+            else:
+                added[split].append((name, s))
 
     # Protected sentences: the test regions (never trained or tuned on) and the LibriVox transcripts.
     protected = set(austen["test"]) | set(conversation["test"])
@@ -239,8 +287,17 @@ def step_split(data: str) -> tuple[list[str], dict]:
         removed[name] = len(lines) - len(kept)
         return kept
 
-    general["train"] = clean("general/train", general["train"])
     general["valid"] = clean("general/valid", general["valid"])
+    # Added sources also lose sentences overlapping a test region in part (quotations are fragments).
+    overlaps = protected_matcher(protected)
+    for split, lines in added.items():
+        for name in ADDED_SOURCES:
+            from_source = [s for source, s in lines if source == name]
+            kept = [s for s in from_source if not overlaps(s)]
+            removed[f"general/{split} ({name}, part of a test sentence)"] = len(from_source) - len(kept)
+            general[split].extend(kept)
+    general["train"] = clean("general/train", general["train"])
+    general["valid-added"] = clean("general/valid-added", general["valid-added"])
     austen["train"] = clean("austen/train", austen["train"], set(austen["dev"]))
     austen["dev"] = clean("austen/dev", austen["dev"])
     conversation["train"] = clean("conversation/train", conversation["train"], set(conversation["dev"]))
@@ -303,6 +360,8 @@ def write_provenance(data: str) -> None:
         "steps": [
             "wheels: pip download --no-deps --only-binary=:all: " + " ".join(f"{k}=={v}" for k, v in WHEELS.items()),
             f"raw/bible.txt: SWORD zText {SWORD_MODULE} (ot, nt), OSIS notes and titles dropped, one chapter per line",
+            f"raw/kjv.txt: the same from {KJV_MODULE} (King James Version)",
+            f"raw/gcide.txt: literary quotations of {GCIDE_DICT} (1913 Webster), citations and markup dropped",
             f"raw/wikipedia.txt: {WIKI_MEMBER} from the gensim wheel, main-namespace articles, markup stripped",
             "raw/mobydick.txt: tokenizers::mobydick, paragraphs; raw/harvard.txt: stringr::sentences",
             "raw/austen/<novel>.txt: janeaustenr vectors, one element per line (index = line number - 1)",
@@ -313,7 +372,10 @@ def write_provenance(data: str) -> None:
             "austen_test": "0-based element index >= floor(0.9 * count)",
             "austen_dev": "floor(0.85 * count) <= index < floor(0.9 * count)",
             "conversation": "by SHA-256 of the normalised first turn: bucket mod 100 < 5 test, < 10 dev",
-            "general_valid": f"SHA-256 bucket of the sentence mod 100 < {GENERAL_VALID_PERCENT}",
+            "general_valid": f"SHA-256 bucket of the sentence mod 100 < {GENERAL_VALID_PERCENT}"
+            f" ({', '.join(GENERAL_SOURCES)}; the same bucket of {', '.join(ADDED_SOURCES)} is general/valid-added)",
+            "added_sources_decontamination": f"sentences sharing a {PROTECTED_NGRAM}-word sequence with a test"
+            f" sentence, or of {PROTECTED_MIN_WORDS}+ words inside one, are removed",
         },
         "stats": stats,
         "files": files,

@@ -5,6 +5,7 @@ return the exact R character vector, one element per entry, because split rules 
 """
 
 import bz2
+import gzip
 import html
 import re
 import struct
@@ -68,6 +69,66 @@ def bible_paragraphs(module_dir: str) -> list[str]:
         if current:
             paragraphs.append(" ".join(current))
     return paragraphs
+
+
+# --- GCIDE (the 1913 Webster, Debian dict-gcide) ---------------------------------------------------
+
+# A citation that closes a quotation: whitespace, "--", then an author or a book (capital or digit).
+GCIDE_CITATION = re.compile(r"\s--(?=[A-Z0-9])")
+# GCIDE's ASCII spellings of accented letters and ligatures: [=a] macron, ["e] diaeresis, [ae] ...
+GCIDE_LETTER = re.compile(r"\[[=\"`'^~.,]?([A-Za-z]{1,2})[=\"`'^~,]?\]")
+# A letter the dictd rendering could not represent comes out as "?" inside or at the start of a word.
+GCIDE_LOST_LETTER = re.compile(r"\?\w")
+
+
+def gcide_quotations(dict_path: str) -> list[tuple[str, str]]:
+    """The literary quotations of the GCIDE dictd file as (quotation text, citation) pairs.
+
+    In the dictd rendering a quotation is a paragraph (after a blank line) indented at least nine
+    columns, closed by its citation ("--Milton.", at the end of the last line or right-aligned on
+    lines of its own) and followed by a less indented source tag such as "[1913 Webster]".
+    Definitions (indent 3 or 6) and headwords (indent 0) are never taken, nor paragraphs without a
+    citation (licence text and gazetteer entries are indented the same way). Markup is dropped:
+    {cross references} and [editorial insertions] keep their words, letter codes such as [=a] become
+    the letter, and a quotation holding an unrepresentable letter ("?" before a word character) is
+    skipped whole, because its words would be split wrongly.
+    """
+    with gzip.open(dict_path) as f:
+        lines = f.read().decode("latin-1").split("\n")
+
+    def indent(line: str) -> int:
+        return len(line) - len(line.lstrip(" "))
+
+    quotations = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        starts = line.strip() and (i == 0 or not lines[i - 1].strip()) and indent(line) >= 9
+        if not starts or line.strip().startswith("--"):
+            i += 1
+            continue
+        column = indent(line)
+        body: list[str] = []
+        citation: list[str] = []
+        j = i
+        while j < len(lines) and lines[j].strip() and indent(lines[j]) >= column:
+            text = lines[j][column:]
+            if citation or (indent(lines[j]) >= 30 and text.strip().startswith("--")):
+                citation.append(text.strip())
+            elif match := GCIDE_CITATION.search(text):
+                body.append(text[: match.start()].strip())
+                citation.append(text[match.start() :].strip())
+            else:
+                body.append(text.strip())
+            j += 1
+        i = j
+        quotation = " ".join(body)
+        if not citation or not quotation or GCIDE_LOST_LETTER.search(quotation):
+            continue
+        quotation = GCIDE_LETTER.sub(lambda m: m.group(1), quotation)
+        quotation = re.sub(r"[{}\[\]]", "", quotation)
+        quotations.append((quotation, " ".join(citation)[2:]))
+    return quotations
 
 
 # --- Wikipedia sample (gensim wheel) --------------------------------------------------------------

@@ -130,25 +130,12 @@ public struct RescoringEngine: Sendable {
         for entry in prepared {
             let job = entry.job
             let fusion = job.fusion ?? fusion(forAdapter: job.adapter)
-            var ranking: [RescoredHypothesis] = []
-            for (index, hypothesis) in entry.list.hypotheses.enumerated() {
-                let lm = Double(scores[cursor])
-                ranking.append(
-                    RescoredHypothesis(
-                        originalIndex: index, text: hypothesis.text, firstPassScore: hypothesis.totalScore,
-                        lmScore: lm,
-                        fusedScore: fusion.fuse(
-                            firstPass: hypothesis.totalScore, lm: lm, words: hypothesis.words.count),
-                        tokenCount: sentences[cursor].count))
-                cursor += 1
-            }
-            // Stable: equal fused scores keep first-pass order.
-            ranking = ranking.enumerated().sorted {
-                $0.element.fusedScore != $1.element.fusedScore
-                    ? $0.element.fusedScore > $1.element.fusedScore : $0.offset < $1.offset
-            }.map(\.element)
+            let range = cursor..<(cursor + entry.list.hypotheses.count)
             results.append(
-                RescoredList(list: entry.list, ranking: ranking, adapter: job.adapter, fusion: fusion))
+                RescoredList(
+                    ranking: entry.list, lmScores: range.map { Double(scores[$0]) },
+                    tokenCounts: range.map { sentences[$0].count }, adapter: job.adapter, fusion: fusion))
+            cursor = range.upperBound
         }
         return results
     }

@@ -3,6 +3,7 @@ import Evaluation
 import FirstPass
 import Foundation
 import NBest
+import NGram
 import OfflineRescoring
 import RescorerServer
 import Rescoring
@@ -20,7 +21,13 @@ struct RescoreCommand: AsyncParsableCommand {
         abstract: "Rescore an N-best JSONL file offline with the base model or an adapter (no server).")
 
     @Option(help: "Base model directory (config.json, model.safetensors, tokenizer.json).")
-    var model: String
+    var model: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "An ARPA n-gram model ('secondpass ngram train') to score with instead of --model.",
+            discussion: "Same fusion and ranking as the neural LM; --fusion reads the file's `base` entry."))
+    var ngram: String?
 
     @Option(name: .customLong("adapter"), help: "A PEFT adapter to load, as NAME=DIRECTORY (repeatable).")
     var adapters: [String] = []
@@ -68,6 +75,12 @@ struct RescoreCommand: AsyncParsableCommand {
     var partialStateBytes: Int = 128 << 20
 
     func validate() throws {
+        guard (model == nil) != (ngram == nil) else {
+            throw ValidationError("give exactly one of --model (the neural LM) and --ngram (an ARPA model)")
+        }
+        if ngram != nil, !adapters.isEmpty || useAdapter != nil {
+            throw ValidationError("--adapter and --use-adapter need --model, not --ngram")
+        }
         if fusion != nil, firstPassWeight != nil || lmWeight != nil || lengthBonus != nil {
             throw ValidationError(
                 "--fusion cannot be combined with --first-pass-weight, --lm-weight or --length-bonus")
@@ -96,6 +109,9 @@ struct RescoreCommand: AsyncParsableCommand {
         // The input and the fusion first: a bad file fails before the model loads.
         let records = try readRecords()
         let weights = try fusionWeights()
+        guard let model else {
+            return try rescoreWithNGram(records, weights: weights)
+        }
         let sources = try adapters.map { spec throws(RescorerModelError) in try AdapterSource(parsing: spec) }
         let engine = try RescoringEngine.load(
             modelDirectory: URL(fileURLWithPath: model), adapters: sources, defaultFusion: weights)
@@ -119,6 +135,39 @@ struct RescoreCommand: AsyncParsableCommand {
         print(
             "rescored \(records.count) lists (\(finals) final, \(changed) with a new choice) with"
                 + " \(useAdapter ?? "the base model") in \(progress.elapsedText); \(reuse)")
+    }
+
+    /// Scores every list with the ARPA model of `--ngram` through the neural LM's fusion and ranking.
+    private func rescoreWithNGram(_ records: [NBestRecord], weights: ScoreFusion) throws {
+        let path = ngram ?? ""
+        let lm: BackoffNGramModel
+        do {
+            lm = try ARPAFormat.read(try readText(path))
+        } catch let error as NGramError {
+            throw ValidationError("--ngram \(path): \(error)")
+        }
+        let progress = ProgressLine(total: records.count)
+        let modelID = "ngram:" + URL(fileURLWithPath: path).lastPathComponent
+        var results: [RescoredRecord] = []
+        var outcomeSet = OutcomeSet()
+        for (index, record) in records.enumerated() {
+            let rescored = lm.rescore(record.list, fusion: weights)
+            results.append(RescoredRecord(rescored, reference: record.reference, modelID: modelID))
+            if rescored.list.kind == .final {
+                try outcomeSet.insert(
+                    UtteranceOutcome(
+                        run: run ?? "ngram", condition: condition, reference: record.reference,
+                        firstPass: rescored.list, chosenIndex: rescored.chosenIndex ?? 0,
+                        chosenText: rescored.chosenText))
+            }
+            progress.report(index + 1)
+        }
+        if let output { try write(try resultLines(results), to: output, what: "--output") }
+        if let outcomes { try write(try outcomeSet.jsonLines(), to: outcomes, what: "--outcomes") }
+        let finals = results.filter { $0.kind == .final }
+        print(
+            "rescored \(records.count) lists (\(finals.count) final, \(finals.filter { $0.chosenIndex != 0 }.count)"
+                + " with a new choice) with the n-gram model \(path) in \(progress.elapsedText)")
     }
 
     private func readRecords() throws -> [NBestRecord] {

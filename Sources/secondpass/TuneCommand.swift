@@ -3,6 +3,7 @@ import Evaluation
 import FirstPass
 import Foundation
 import NBest
+import NGram
 import RescorerServer
 import Rescoring
 import RescoringCore
@@ -26,7 +27,13 @@ struct TuneCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "Base model directory (config.json, model.safetensors, tokenizer.json).")
-    var model: String
+    var model: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "An ARPA n-gram model to tune instead of --model.",
+            discussion: "Its weights are written as the file's `base` entry ('secondpass rescore --ngram')."))
+    var ngram: String?
 
     @Option(
         name: .customLong("adapter"),
@@ -65,6 +72,12 @@ struct TuneCommand: AsyncParsableCommand {
     var firstPassWeights = "1:1:1"
 
     func validate() throws {
+        guard (model == nil) != (ngram == nil) else {
+            throw ValidationError("give exactly one of --model (the neural LM) and --ngram (an ARPA model)")
+        }
+        if ngram != nil, !adapters.isEmpty || skipBase {
+            throw ValidationError("--adapter and --no-base need --model, not --ngram")
+        }
         guard FusionTuner.Method(rawValue: method) != nil else {
             throw ValidationError("--method must be grid or line, not '\(method)'")
         }
@@ -104,8 +117,6 @@ struct TuneCommand: AsyncParsableCommand {
         guard !records.isEmpty else { throw ValidationError("--nbest \(nbest) holds no N-best list") }
         let sources = try adapters.map { spec throws(RescorerModelError) in try AdapterSource(parsing: spec) }
         let start = ScoreFusion(firstPassWeight: 1, lmWeight: startLMWeight, lengthBonus: startLengthBonus)
-        let engine = try RescoringEngine.load(
-            modelDirectory: URL(fileURLWithPath: model), adapters: sources, defaultFusion: start)
 
         var scorer = CorpusScorer()
         let errors = records.map { record in
@@ -119,9 +130,24 @@ struct TuneCommand: AsyncParsableCommand {
 
         var file = FusionTuningFile(devSet: nbest, method: method.rawValue)
         let names: [String?] = (skipBase ? [] : [nil]) + sources.map(\.name)
+        // One way to score a list per name: the n-gram model, or the engine with that adapter.
+        let scoreLists: (String?) throws -> [RescoredList]
+        if let ngram {
+            let lm: BackoffNGramModel
+            do {
+                lm = try ARPAFormat.read(try readText(ngram))
+            } catch let error as NGramError {
+                throw ValidationError("--ngram \(ngram): \(error)")
+            }
+            scoreLists = { _ in records.map { lm.rescore($0.list, fusion: start) } }
+        } else {
+            let engine = try RescoringEngine.load(
+                modelDirectory: URL(fileURLWithPath: model ?? ""), adapters: sources, defaultFusion: start)
+            scoreLists = { name in try Self.rescored(records, engine: engine, adapter: name) }
+        }
         for name in names {
-            let utterances = try Self.utterances(
-                records, errors: errors, referenceWords: referenceWords, engine: engine, adapter: name)
+            let utterances = Self.utterances(
+                rescored: try scoreLists(name), errors: errors, referenceWords: referenceWords)
             let outcome = FusionTuner.search(utterances, start: start, space: space, method: method)
             let entry = FusionTuningFile.Entry(
                 fusion: outcome.best, devWERBefore: outcome.startWER, devWERAfter: outcome.bestWER,
@@ -141,32 +167,36 @@ struct TuneCommand: AsyncParsableCommand {
         print("wrote \(output)")
     }
 
-    /// Every list scored once by `adapter` (nil: the base model), with its hypotheses' errors.
-    static func utterances(
-        _ records: [NBestRecord], errors: [[Int]], referenceWords: [Int], engine: RescoringEngine,
-        adapter: String?
-    ) throws -> [FusionTuner.Utterance] {
-        var utterances: [FusionTuner.Utterance] = []
+    /// Every list scored once by `adapter` (nil: the base model).
+    static func rescored(_ records: [NBestRecord], engine: RescoringEngine, adapter: String?) throws
+        -> [RescoredList]
+    {
+        var lists: [RescoredList] = []
         // Batches of lists: one prefix-shared pass each, as the service would run them.
         let batch = 32
         for start in stride(from: 0, to: records.count, by: batch) {
             let range = start..<min(records.count, start + batch)
-            let rescored = try engine.rescore(
+            lists += try engine.rescore(
                 range.map { RescoringJob(list: records[$0].list, adapter: adapter) }, limits: .unlimited)
-            for (index, list) in zip(range, rescored) {
-                var hypotheses = [FusionTuner.Hypothesis?](repeating: nil, count: list.list.hypotheses.count)
-                for scored in list.ranking {
-                    hypotheses[scored.originalIndex] = FusionTuner.Hypothesis(
-                        firstPass: scored.firstPassScore, lm: scored.lmScore,
-                        words: list.list.hypotheses[scored.originalIndex].words.count,
-                        errors: errors[index][scored.originalIndex])
-                }
-                utterances.append(
-                    FusionTuner.Utterance(
-                        hypotheses: hypotheses.compactMap { $0 }, referenceWords: referenceWords[index]))
-            }
         }
-        return utterances
+        return lists
+    }
+
+    /// The scored lists as the tuner reads them: hypotheses in first-pass order with their errors.
+    static func utterances(rescored: [RescoredList], errors: [[Int]], referenceWords: [Int])
+        -> [FusionTuner.Utterance]
+    {
+        zip(rescored.indices, rescored).map { index, list in
+            var hypotheses = [FusionTuner.Hypothesis?](repeating: nil, count: list.list.hypotheses.count)
+            for scored in list.ranking {
+                hypotheses[scored.originalIndex] = FusionTuner.Hypothesis(
+                    firstPass: scored.firstPassScore, lm: scored.lmScore,
+                    words: list.list.hypotheses[scored.originalIndex].words.count,
+                    errors: errors[index][scored.originalIndex])
+            }
+            return FusionTuner.Utterance(
+                hypotheses: hypotheses.compactMap { $0 }, referenceWords: referenceWords[index])
+        }
     }
 
     static func percent(_ rate: Double?) -> String {

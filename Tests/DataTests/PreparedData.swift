@@ -24,7 +24,8 @@ enum PreparedData {
 
     /// Files that training, tuning or vocabulary building may read.
     static let trainingFiles = [
-        "general/train.txt", "general/valid.txt", "austen/train.txt", "austen/dev.txt",
+        "general/train.txt", "general/valid.txt", "general/valid-added.txt", "austen/train.txt",
+        "austen/dev.txt",
         "conversation/train.txt", "conversation/dev.txt",
     ]
 
