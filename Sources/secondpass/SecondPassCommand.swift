@@ -22,6 +22,7 @@ struct SecondPassCommand: AsyncParsableCommand {
             PerturbCommand.self,
             RescoreCommand.self,
             TuneCommand.self,
+            RecordCommand.self,
         ]
     )
 
