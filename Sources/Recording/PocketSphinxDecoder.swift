@@ -17,6 +17,16 @@ public final class PocketSphinxDecoder {
         public var lmScore: Double
         /// Whether this is the decoder's own 1-best (`ps_get_hyp`).
         public var isDecoderBest: Bool
+
+        public init(
+            text: String, totalScore: Double, acousticScore: Double, lmScore: Double, isDecoderBest: Bool
+        ) {
+            self.text = text
+            self.totalScore = totalScore
+            self.acousticScore = acousticScore
+            self.lmScore = lmScore
+            self.isDecoderBest = isDecoderBest
+        }
     }
 
     /// Sample rate the models expect.

@@ -19,6 +19,10 @@ struct RecordCommand: ParsableCommand {
     @Option(help: "A prepared split such as austen/dev or austen/test (reads <data>/<split>.txt).")
     var split: String?
 
+    @Option(
+        help: "Recordings to decode instead of speech: lines of <id> TAB <16 kHz mono WAV> TAB <transcript>.")
+    var audioList: String?
+
     @Option(help: "Folder of the prepared corpora.")
     var data: String = "Data"
 
@@ -47,8 +51,8 @@ struct RecordCommand: ParsableCommand {
     var idPrefix: String?
 
     func validate() throws {
-        guard (text == nil) != (split == nil) else {
-            throw ValidationError("give exactly one of --text and --split")
+        guard [text, split, audioList].compactMap({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --text, --split and --audio-list")
         }
         let names = voiceList
         guard !names.isEmpty else { throw ValidationError("--voices names no voice") }
@@ -68,16 +72,7 @@ struct RecordCommand: ParsableCommand {
     }
 
     func run() throws {
-        let source = text ?? "\(data)/\(split!).txt"
-        let contents = try readText(source)
-        var lines = contents.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if lines.last == "" { lines.removeLast() }
-        guard !lines.isEmpty else { throw ValidationError("\(source) holds no sentence") }
-        let prefix =
-            idPrefix ?? split?.replacingOccurrences(of: "/", with: "-")
-            ?? URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
-        let utterances = RecordingUtterance.plan(
-            lines: lines, idPrefix: prefix, voices: voiceList, snr: noiseSNR, limit: limit)
+        let utterances = try audioList.map(recordings) ?? spokenUtterances()
         let recorder = Recorder(options: .init(nbest: nbest, jobs: jobs, seed: seed))
         let terminal = isatty(STDOUT_FILENO) != 0
         let final = try recorder.record(utterances, output: output) { progress in
@@ -101,5 +96,35 @@ struct RecordCommand: ParsableCommand {
             String(
                 format: "record: %d lists, %d failures, %d already done, %.1f s (%.2f utt/s) -> %@",
                 final.recorded, final.failed, final.skipped, final.seconds, rate, output))
+    }
+
+    /// Sentences × voices from `--text` or `--split`; ids number the source file's lines.
+    private func spokenUtterances() throws -> [RecordingUtterance] {
+        let source = text ?? "\(data)/\(split!).txt"
+        let contents = try readText(source)
+        var lines = contents.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        guard !lines.isEmpty else { throw ValidationError("\(source) holds no sentence") }
+        let prefix =
+            idPrefix ?? split?.replacingOccurrences(of: "/", with: "-")
+            ?? URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
+        return RecordingUtterance.plan(
+            lines: lines, idPrefix: prefix, voices: voiceList, snr: noiseSNR, limit: limit)
+    }
+
+    /// The utterances of an `--audio-list` file (noise, if asked for, is added to them too).
+    private func recordings(_ path: String) throws -> [RecordingUtterance] {
+        let lines = try readText(path).split(separator: "\n").filter { !$0.isEmpty }
+        let entries = try lines.enumerated().map { index, line in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == 3, !fields[0].isEmpty, !fields[1].isEmpty else {
+                throw ValidationError("\(path):\(index + 1): expected <id> TAB <wav> TAB <transcript>")
+            }
+            return RecordingUtterance(
+                id: fields[0], reference: fields[2].split(separator: " ").joined(separator: " "),
+                voice: "recording",
+                snr: noiseSNR, audioPath: fields[1])
+        }
+        return limit.map { Array(entries.prefix($0)) } ?? entries
     }
 }
