@@ -34,6 +34,11 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CPocketSphinxLibrary", path: "Sources/CPocketSphinxLibrary", pkgConfig: "pocketsphinx",
+            providers: [.apt(["libpocketsphinx-dev"])]),
+        /// The C shim over pocketsphinx: the variadic `cmd_ln_init`, decoding, N-best paths rescored.
+        .target(name: "CPocketSphinx", dependencies: ["CPocketSphinxLibrary"]),
 
         // MARK: Messages and transport
         .target(name: "CRescoringProtos", dependencies: ["CProtobufC"]),
@@ -76,6 +81,8 @@ let package = Package(
         .target(
             name: "OfflineRescoring",
             dependencies: ["Rescoring", "RescoringCore", "NBest", "FirstPass", "Evaluation"]),
+        /// `secondpass record`: flite speech through pocketsphinx into N-best JSONL (real first pass).
+        .target(name: "Recording", dependencies: ["CPocketSphinx", "FirstPass", "NBest", "SeededRandom"]),
         /// The simulator's pure side: sources, conditions, plans, pacing, balancing, accounting.
         .target(name: "Simulation", dependencies: ["FirstPass", "Phonetics", "NBest", "SeededRandom"]),
 
@@ -145,7 +152,7 @@ let package = Package(
                 "H2RPC", "RescoringMessages", "NBest", "NeuralLM", "Phonetics", "Evaluation", "FirstPass",
                 "Adaptation", "Rescoring", "RescoringCore", "RescoringRPC", "RescoringWire", "RescorerServer",
                 "SeededRandom",
-                "OfflineRescoring", "Pretraining", "NGram",
+                "OfflineRescoring", "Pretraining", "NGram", "Recording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -293,6 +300,11 @@ let package = Package(
         .testTarget(
             name: "DataTests",
             dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM", "Pretraining"]),
+        /// The recorder on real recordings and flite speech, and `secondpass record` as a process.
+        .testTarget(
+            name: "RecordingTests",
+            dependencies: ["SecondPassTestSupport", "Recording", "FirstPass", "NBest", "secondpass"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "SimulationTests", dependencies: ["Simulation", "FirstPass", "Phonetics", "NBest"]),
         /// Multi-process runs: nbest-simulator against lora-rescorer replicas on loopback.

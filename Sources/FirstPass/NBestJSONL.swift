@@ -32,6 +32,9 @@ public enum NBestJSONL {
         public var resortedLines: [Int]
         /// Lines from which duplicate hypotheses were removed.
         public var dedupedLines: [Int]
+        /// Utterances a recorder could not decode (`"status": "failed"` lines): not lists, but
+        /// counted, so a set's size and failures stay visible to every reader.
+        public var failures: [NBestFailure] = []
     }
 
     /// Parses JSONL text without throwing.
@@ -46,6 +49,10 @@ public enum NBestJSONL {
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty { continue }
             do {
+                if let failure = try NBestFailure.parse(line, lineNumber: lineNumber) {
+                    report.failures.append(failure)
+                    continue
+                }
                 let (record, resorted, deduped) = try parseRecord(
                     line, unsorted: unsorted, duplicates: duplicates)
                 let key =

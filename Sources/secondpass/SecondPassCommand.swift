@@ -23,6 +23,7 @@ struct SecondPassCommand: AsyncParsableCommand {
             RescoreCommand.self,
             TuneCommand.self,
             NGramCommand.self,
+            RecordCommand.self,
         ]
     )
 
