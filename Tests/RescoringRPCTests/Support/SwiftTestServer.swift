@@ -35,9 +35,11 @@ enum SwiftTestServer {
     }
 
     /// A client connected to `port` for the duration of `body`.
-    static func withClient<Result>(port: Int, _ body: (RPCClient) async throws -> Result) async throws
-        -> Result
-    {
-        try await withRPCClient(host: "127.0.0.1", port: port, logger: logger, body)
+    static func withClient<Result>(
+        port: Int, configuration: ClientConfiguration = ClientConfiguration(),
+        _ body: (RPCClient) async throws -> Result
+    ) async throws -> Result {
+        try await withRPCClient(
+            host: "127.0.0.1", port: port, configuration: configuration, logger: logger, body)
     }
 }
