@@ -12,6 +12,39 @@ public protocol ProtoMessage: Sendable, Hashable {
     init(fields: ProtoFields) throws
     /// The message as a field tree.
     var fields: ProtoFields { get }
+    /// Reads the message from its unpacked protobuf-c struct.
+    ///
+    /// The default goes through the field tree (`init(fields:)`); the types on the hot path read
+    /// the generated C struct's members directly (see `CStructReading`).
+    init(unpacked message: UnpackedCMessage) throws
+    /// Builds the message's protobuf-c struct in `builder`'s arena and returns its address.
+    ///
+    /// The default goes through the field tree (`fields`); the types on the hot path write the
+    /// generated C struct's members directly.
+    func cMessage(in builder: CMessageBuilder) throws -> UnsafeMutableRawPointer
+}
+
+extension ProtoMessage {
+    public init(unpacked message: UnpackedCMessage) throws {
+        try self.init(fields: CMessageReader.read(message.pointer, descriptor: message.descriptor))
+    }
+
+    public func cMessage(in builder: CMessageBuilder) throws -> UnsafeMutableRawPointer {
+        try CMessageWriter(arena: builder.arena).build(fields, descriptor: Self.protoDescriptor.pointer)
+    }
+}
+
+/// An unpacked protobuf-c message handed to `ProtoMessage.init(unpacked:)`; valid only during
+/// that call. Opaque outside the bridge.
+public struct UnpackedCMessage {
+    let pointer: UnsafeRawPointer
+    let descriptor: UnsafePointer<ProtobufCMessageDescriptor>
+}
+
+/// Where `ProtoMessage.cMessage(in:)` allocates the C struct it builds and everything it points
+/// to; freed by the codec right after packing. Opaque outside the bridge.
+public struct CMessageBuilder {
+    let arena: CArena
 }
 
 extension ProtoMessage {
@@ -23,8 +56,14 @@ extension ProtoMessage {
     /// - Throws: `ProtoBridgeError` when the bytes are malformed, a string is not valid UTF-8
     ///   or holds U+0000, or a value does not fit the Swift type.
     public init(serializedBytes bytes: some Collection<UInt8>) throws {
-        let fields = try ProtoCodec.decode(Array(bytes), descriptor: Self.protoDescriptor)
-        try self.init(fields: fields)
+        let decoded = try bytes.withContiguousStorageIfAvailable {
+            try ProtoCodec.decode(UnsafeRawBufferPointer($0), as: Self.self)
+        }
+        if let decoded {
+            self = decoded
+        } else {
+            self = try Array(bytes).withUnsafeBytes { try ProtoCodec.decode($0, as: Self.self) }
+        }
     }
 
     /// Encodes the message in the protobuf wire format.
@@ -32,7 +71,7 @@ extension ProtoMessage {
     /// - Throws: `ProtoBridgeError` when a string holds U+0000 or the tree does not fit the
     ///   descriptor (a bug in the message type's `fields`).
     public func serializedBytes() throws -> [UInt8] {
-        try ProtoCodec.encode(fields, descriptor: Self.protoDescriptor)
+        try ProtoCodec.encode(self)
     }
 }
 

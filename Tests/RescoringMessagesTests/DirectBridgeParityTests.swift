@@ -1,0 +1,49 @@
+import Testing
+
+@testable import RescoringMessages
+
+/// The message types that read and write their protobuf-c structs directly must agree with the
+/// generic field tree, which walks the descriptor and is cross-checked against Python.
+@Suite("Direct C struct conversions match the field tree")
+struct DirectBridgeParityTests {
+    @Test(
+        "encoding directly gives the tree's bytes; decoding directly gives the tree's message",
+        arguments: MessageSamples.all)
+    func parity(sample: MessageSample) throws {
+        try Self.expectParity(sample.message)
+    }
+
+    private static func expectParity<M: ProtoMessage>(_ message: M) throws {
+        let direct = try message.serializedBytes()
+        #expect(try TreeOnly<M>(message.fields).serializedBytes() == direct, "\(M.self)")
+        let viaTree = try M(fields: ProtoCodec.decode(direct, descriptor: M.protoDescriptor))
+        #expect(try M(serializedBytes: direct) == viaTree, "\(M.self)")
+    }
+
+    @Test("a string with U+0000 is refused with its field on the direct path too")
+    func embeddedNULOnEveryDirectType() throws {
+        let messages: [any ProtoMessage] = [
+            RescoreRequest(nbest: NBestListMessage(hypotheses: [HypothesisMessage(text: "a\u{0}")])),
+            RescoreRequest(config: RescoringConfig(adapter: "\u{0}")),
+            RescoreResult(replicaID: "r\u{0}"),
+            RescoreResult(hypotheses: [ScoredHypothesis(text: "\u{0}b")]),
+            EvaluationRecord(reference: "x\u{0}y"),
+        ]
+        let fields = ["text", "adapter", "replica_id", "text", "reference"]
+        for (message, field) in zip(messages, fields) {
+            let error = try #require(throws: ProtoBridgeError.self) { try message.serializedBytes() }
+            #expect(error.code == .embeddedNUL)
+            #expect(error.fieldPath == field)
+        }
+    }
+}
+
+/// Any message's field tree, encoded through the generic (descriptor-walking) default path.
+private struct TreeOnly<M: ProtoMessage>: ProtoMessage {
+    let tree: ProtoFields
+
+    init(_ fields: ProtoFields) { tree = fields }
+    init(fields: ProtoFields) throws { tree = fields }
+    static var protoDescriptor: ProtoMessageDescriptor { M.protoDescriptor }
+    var fields: ProtoFields { tree }
+}
