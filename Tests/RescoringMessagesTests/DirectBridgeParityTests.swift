@@ -20,6 +20,12 @@ struct DirectBridgeParityTests {
         #expect(try M(serializedBytes: direct) == viaTree, "\(M.self)")
     }
 
+    @Test("repeated strings keep empty elements")
+    func emptyRepeatedStrings() throws {
+        let summary = RecordSummary(accepted: 1, errors: ["", "x", ""])
+        #expect(try RecordSummary(serializedBytes: summary.serializedBytes()) == summary)
+    }
+
     @Test("a string with U+0000 is refused with its field on the direct path too")
     func embeddedNULOnEveryDirectType() throws {
         let messages: [any ProtoMessage] = [
@@ -28,8 +34,15 @@ struct DirectBridgeParityTests {
             RescoreResult(replicaID: "r\u{0}"),
             RescoreResult(hypotheses: [ScoredHypothesis(text: "\u{0}b")]),
             EvaluationRecord(reference: "x\u{0}y"),
+            RecordSummary(errors: ["", "a\u{0}"]),
+            ListAdaptersResponse(adapters: [AdapterInfo(targetModules: ["q", "\u{0}"])]),
+            Report(conditions: [ConditionReport(condition: "\u{0}")]),
+            HealthCheckRequest(service: "\u{0}"),
         ]
-        let fields = ["text", "adapter", "replica_id", "text", "reference"]
+        let fields = [
+            "text", "adapter", "replica_id", "text", "reference", "errors", "target_modules", "condition",
+            "service",
+        ]
         for (message, field) in zip(messages, fields) {
             let error = try #require(throws: ProtoBridgeError.self) { try message.serializedBytes() }
             #expect(error.code == .embeddedNUL)

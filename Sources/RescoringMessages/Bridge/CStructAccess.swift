@@ -29,6 +29,14 @@ enum CStructReading {
         return Array(UnsafeBufferPointer(start: pointer, count: count))
     }
 
+    /// A repeated string member (an array of C strings).
+    static func strings(_ pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, count: Int)
+        -> [String]
+    {
+        guard count > 0, let pointer else { return [] }
+        return (0..<count).map { string(pointer[$0]) }
+    }
+
     /// A singular sub-message member; `nil` for the null pointer (absent).
     static func message<M: ProtoMessage, C>(_ pointer: UnsafeMutablePointer<C>?, as type: M.Type) throws -> M?
     {
@@ -81,6 +89,29 @@ extension CMessageBuilder {
                 message: "strings must not contain U+0000 (protobuf-c strings are NUL-terminated)")
         }
         return cString
+    }
+
+    /// The C string array of a repeated string member, `nil` when empty (every element is
+    /// non-null, `""` included).
+    ///
+    /// - Throws: `ProtoBridgeError.embeddedNUL` when an element holds U+0000.
+    func strings<M: ProtoMessage>(
+        _ strings: [String], field: String, of type: M.Type
+    ) throws -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+        guard !strings.isEmpty else { return nil }
+        let array = arena.allocate(
+            byteCount: strings.count * MemoryLayout<UnsafeMutablePointer<CChar>?>.stride
+        )
+        .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: strings.count)
+        for (index, string) in strings.enumerated() {
+            guard let cString = arena.cString(string) else {
+                throw ProtoBridgeError(
+                    .embeddedNUL, messageName: M.protoMessageName, fieldPath: field,
+                    message: "strings must not contain U+0000 (protobuf-c strings are NUL-terminated)")
+            }
+            array[index] = cString
+        }
+        return array
     }
 
     /// A copy of `values` for a repeated scalar member, `nil` when empty.
