@@ -20,6 +20,44 @@ struct DirectBridgeParityTests {
         #expect(try M(serializedBytes: direct) == viaTree, "\(M.self)")
     }
 
+    /// Reflection messages are not among `MessageSamples`: every oneof case, empty strings in
+    /// oneofs (present, so encoded) and empty bytes elements.
+    static let reflectionSamples: [MessageSample] = {
+        typealias Response = ServerReflectionResponse
+        let requests: [ServerReflectionRequest] = [
+            ServerReflectionRequest(),
+            ServerReflectionRequest(host: "h", query: .fileByFilename("a.proto")),
+            ServerReflectionRequest(query: .fileContainingSymbol("")),
+            ServerReflectionRequest(
+                query: .fileContainingExtension(.init(containingType: "t", extensionNumber: -3))),
+            ServerReflectionRequest(query: .allExtensionNumbersOfType("x.Y")),
+            ServerReflectionRequest(query: .listServices("")),
+        ]
+        let answers: [Response.Answer?] = [
+            nil, .fileDescriptors(.init(fileDescriptorProtos: [[1, 2, 0, 255], [], [7]])),
+            .fileDescriptors(.init()),
+            .extensionNumbers(.init(baseTypeName: "b", extensionNumbers: [1, -2])),
+            .services(.init(names: ["a.B", "", "ü.Ö"])),
+            .error(.init(errorCode: 5, errorMessage: "not found")),
+        ]
+        let responses = answers.enumerated().map { index, answer in
+            Response(
+                validHost: index % 2 == 0 ? "" : "host", originalRequest: requests[index], answer: answer)
+        }
+        return (requests.map { $0 as any ProtoMessage } + responses.map { $0 as any ProtoMessage })
+            .enumerated().map { MessageSample(name: "reflection \($0.offset)", message: $0.element) }
+    }()
+
+    @Test("reflection messages: direct and tree paths agree", arguments: reflectionSamples)
+    func reflectionParity(sample: MessageSample) throws {
+        try Self.expectParity(sample.message)
+        try Self.expectRoundTrip(sample.message)
+    }
+
+    private static func expectRoundTrip<M: ProtoMessage>(_ message: M) throws {
+        #expect(try M(serializedBytes: message.serializedBytes()) == message)
+    }
+
     @Test("repeated strings keep empty elements")
     func emptyRepeatedStrings() throws {
         let summary = RecordSummary(accepted: 1, errors: ["", "x", ""])

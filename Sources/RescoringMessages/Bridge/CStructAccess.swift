@@ -29,6 +29,17 @@ enum CStructReading {
         return Array(UnsafeBufferPointer(start: pointer, count: count))
     }
 
+    /// A repeated bytes member, each element copied out of the C message (which is freed after
+    /// the call).
+    static func byteArrays(_ pointer: UnsafeMutablePointer<ProtobufCBinaryData>?, count: Int) -> [[UInt8]] {
+        guard count > 0, let pointer else { return [] }
+        return (0..<count).map { index in
+            let binary = pointer[index]
+            guard binary.len > 0, let data = binary.data else { return [] }
+            return Array(UnsafeBufferPointer(start: data, count: binary.len))
+        }
+    }
+
     /// A repeated string member (an array of C strings).
     static func strings(_ pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, count: Int)
         -> [String]
@@ -83,12 +94,32 @@ extension CMessageBuilder {
         _ string: String, field: String, of type: M.Type
     ) throws -> UnsafeMutablePointer<CChar>? {
         if string.isEmpty { return nil }
+        return try presentString(string, field: field, of: type)
+    }
+
+    /// A C string for a oneof string member, which must be set even when empty (presence).
+    ///
+    /// - Throws: `ProtoBridgeError.embeddedNUL` when `string` holds U+0000.
+    func presentString<M: ProtoMessage>(
+        _ string: String, field: String, of type: M.Type
+    ) throws -> UnsafeMutablePointer<CChar> {
         guard let cString = arena.cString(string) else {
             throw ProtoBridgeError(
                 .embeddedNUL, messageName: M.protoMessageName, fieldPath: field,
                 message: "strings must not contain U+0000 (protobuf-c strings are NUL-terminated)")
         }
         return cString
+    }
+
+    /// The binary-data array of a repeated bytes member, `nil` when empty.
+    func byteArrays(_ arrays: [[UInt8]]) -> UnsafeMutablePointer<ProtobufCBinaryData>? {
+        guard !arrays.isEmpty else { return nil }
+        let array = arena.allocate(byteCount: arrays.count * MemoryLayout<ProtobufCBinaryData>.stride)
+            .bindMemory(to: ProtobufCBinaryData.self, capacity: arrays.count)
+        for (index, bytes) in arrays.enumerated() {
+            array[index] = ProtobufCBinaryData(len: bytes.count, data: arena.bytes(bytes))
+        }
+        return array
     }
 
     /// The C string array of a repeated string member, `nil` when empty (every element is
@@ -104,12 +135,7 @@ extension CMessageBuilder {
         )
         .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: strings.count)
         for (index, string) in strings.enumerated() {
-            guard let cString = arena.cString(string) else {
-                throw ProtoBridgeError(
-                    .embeddedNUL, messageName: M.protoMessageName, fieldPath: field,
-                    message: "strings must not contain U+0000 (protobuf-c strings are NUL-terminated)")
-            }
-            array[index] = cString
+            array[index] = try presentString(string, field: field, of: type)
         }
         return array
     }

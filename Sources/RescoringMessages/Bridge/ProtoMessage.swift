@@ -3,8 +3,10 @@ import CProtobufC
 /// A Swift message type that the generic protobuf-c bridge can encode and decode.
 ///
 /// A conforming type names its protobuf-c descriptor and maps itself to and from the generic
-/// field tree; all C memory handling lives in the bridge, so adding a message never adds
-/// pointer code.
+/// field tree, which is all a new message needs (the bridge handles the C memory). For speed a
+/// type also reads and writes its generated C struct directly (`init(unpacked:)`,
+/// `cMessage(in:)`), through the arena helpers of `CStructReading` and `CMessageBuilder`;
+/// `DirectBridgeParityTests` checks both ways agree.
 public protocol ProtoMessage: Sendable, Hashable {
     /// The protobuf-c descriptor of the message.
     static var protoDescriptor: ProtoMessageDescriptor { get }
@@ -14,13 +16,13 @@ public protocol ProtoMessage: Sendable, Hashable {
     var fields: ProtoFields { get }
     /// Reads the message from its unpacked protobuf-c struct.
     ///
-    /// The default goes through the field tree (`init(fields:)`); the types on the hot path read
-    /// the generated C struct's members directly (see `CStructReading`).
+    /// The default goes through the field tree (`init(fields:)`); the message types of this
+    /// module read the generated C struct's members directly (`Messages/*+CStruct.swift`).
     init(unpacked message: UnpackedCMessage) throws
     /// Builds the message's protobuf-c struct in `builder`'s arena and returns its address.
     ///
-    /// The default goes through the field tree (`fields`); the types on the hot path write the
-    /// generated C struct's members directly.
+    /// The default goes through the field tree (`fields`); the message types of this module
+    /// write the generated C struct's members directly.
     func cMessage(in builder: CMessageBuilder) throws -> UnsafeMutableRawPointer
 }
 
