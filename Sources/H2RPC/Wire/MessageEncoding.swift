@@ -1,3 +1,5 @@
+import Foundation
+
 /// A `grpc-encoding` this transport implements.
 enum MessageEncoding: Sendable, Hashable {
     case identity
