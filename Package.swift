@@ -39,6 +39,8 @@ let package = Package(
             providers: [.apt(["libpocketsphinx-dev"])]),
         /// The C shim over pocketsphinx: the variadic `cmd_ln_init`, decoding, N-best paths rescored.
         .target(name: "CPocketSphinx", dependencies: ["CPocketSphinxLibrary"]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Messages and transport
         .target(name: "CRescoringProtos", dependencies: ["CProtobufC"]),
@@ -47,6 +49,7 @@ let package = Package(
             name: "H2RPC",
             dependencies: [
                 "CNGHTTP2",
+                "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

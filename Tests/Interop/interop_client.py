@@ -241,6 +241,28 @@ def main():
             unknown.cancel()
         checks.run("health", health)
 
+        # The same service through a channel that compresses every request with gzip
+        # (grpc-encoding: gzip, compressed flag 1): the server must inflate them.
+        gzip_channel = grpc.insecure_channel(args.address, compression=grpc.Compression.Gzip)
+        gzip_rescorer = rescorer_grpc.RescorerStub(gzip_channel)
+
+        def gzip_unary():
+            req = request(count=500)
+            result, call = gzip_rescorer.RescoreOne.with_call(req, timeout=60)
+            expect_reversed(result, req)
+            return f"{req.ByteSize()} bytes request sent gzip-compressed"
+        checks.run("gzip_unary", gzip_unary)
+
+        def gzip_bidirectional():
+            requests = [request(utterance=f"gz{i}", count=i + 1, sequence=i) for i in range(5)]
+            results = list(gzip_rescorer.Rescore(iter(requests), timeout=60))
+            expect(len(results) == len(requests), f"{len(results)} results")
+            for req, result in zip(requests, results):
+                expect_reversed(result, req)
+            return f"{len(results)} results"
+        checks.run("gzip_bidirectional", gzip_bidirectional)
+        gzip_channel.close()
+
         channel.close()
     print(json.dumps({"checks": checks.results}), flush=True)
 

@@ -23,6 +23,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--proto-dir", required=True)
     parser.add_argument("--name", default="python")
+    parser.add_argument("--compression", choices=["none", "gzip"], default="none",
+                        help="gzip: compress responses (grpc-encoding: gzip) for clients that accept it")
     args = parser.parse_args()
 
     with protos.generated_modules(args.proto_dir) as modules:
@@ -189,7 +191,8 @@ def main():
                     # (GeneratorExit) when the call is cancelled; report both.
                     event("cancelled WatchReport")
 
-        server = grpc.server(futures.ThreadPoolExecutor(max_workers=32))
+        compression = grpc.Compression.Gzip if args.compression == "gzip" else grpc.Compression.NoCompression
+        server = grpc.server(futures.ThreadPoolExecutor(max_workers=32), compression=compression)
         rescorer_grpc.add_RescorerServicer_to_server(Rescorer(), server)
         metrics_grpc.add_MetricsAggregatorServicer_to_server(Aggregator(), server)
         server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("grpc.health.v1.Health", {

@@ -10,6 +10,7 @@ struct PythonClientInteropTests {
         "bidirectional_ping_pong", "bidirectional_error", "deadline", "cancel", "cancel_stream",
         "invalid_argument",
         "not_found", "report_errors", "empty_load", "unimplemented", "adapters", "health",
+        "gzip_unary", "gzip_bidirectional",
     ]
 
     @Test("every check of interop_client.py passes against the Swift services")

@@ -12,6 +12,9 @@ public struct ClientConfiguration: Sendable {
     public var bearerToken: String?
     /// `:authority` of requests (default `host:port`, what the client was asked to connect to).
     public var authority: String?
+    /// Message compression (`grpc-encoding`): by default gzip responses are accepted and
+    /// requests are sent uncompressed; with `sendsGzip` every request message is gzip-compressed.
+    public var compression = CompressionConfiguration()
 
     /// The defaults above.
     public init() {}

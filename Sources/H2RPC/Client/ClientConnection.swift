@@ -36,9 +36,12 @@ final class ClientStreamHandle: Sendable {
 /// Confined to its channel's event loop; callers reach it through `eventLoop.execute`.
 final class ClientConnection: HTTP2Connection {
     let flags = ClientConnectionFlags()
+    /// Whether gzip-compressed responses are accepted (`CompressionConfiguration.acceptsGzip`).
+    private let acceptsGzip: Bool
 
     init(configuration: ClientConfiguration, statistics: TransportStatistics, logger: Logger) throws(RPCError)
     {
+        acceptsGzip = configuration.compression.acceptsGzip
         try super.init(
             role: .client, limits: configuration.limits, statistics: statistics, logger: logger)
     }
@@ -160,6 +163,21 @@ final class ClientConnection: HTTP2Connection {
             if endStream {
                 completeWithTrailers(stream, fields)  // Trailers-Only
                 return
+            }
+            if let encoding = fields.first(where: { $0.name == "grpc-encoding" })?.value {
+                guard let known = MessageEncoding(headerValue: encoding, acceptsGzip: acceptsGzip) else {
+                    let supported = acceptsGzip ? "gzip, identity" : "identity"
+                    finishWithError(
+                        stream,
+                        RPCError(
+                            code: .unimplemented,
+                            message:
+                                "Response encoding '\(encoding)' is not supported; this client accepts \(supported)."
+                        ),
+                        reset: true)
+                    return
+                }
+                stream.deframer.encoding = known
             }
             do {
                 stream.clientCall?.setInitialMetadata(try MetadataWireFormat.decode(fields))

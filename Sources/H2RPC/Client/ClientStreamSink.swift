@@ -11,6 +11,7 @@ struct ClientStreamSink: OutboundMessageSink {
     let handle: ClientStreamHandle
     let gate: OutboundFlowGate
     let maximumMessageSize: Int
+    let encoding: MessageEncoding
 
     var messageKind: String { "Request" }
 

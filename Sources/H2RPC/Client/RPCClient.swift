@@ -198,8 +198,8 @@ public final class RPCClient: Sendable {
         let call = ClientCallState()
         let sink = ClientStreamSink(
             eventLoop: loop, connection: connection, handle: handle, gate: gate,
-            maximumMessageSize: configuration.limits.maximumSendMessageSize)
-        let framedBody = initialBody.map { MessageFraming.frame($0) }
+            maximumMessageSize: configuration.limits.maximumSendMessageSize, encoding: requestEncoding)
+        let framedBody = initialBody.map { MessageFraming.frame($0, encoding: requestEncoding) }
         if let framedBody { try gate.add(framedBody.count) }
         let timeout = options.timeout
         loop.execute {
@@ -236,6 +236,11 @@ public final class RPCClient: Sendable {
         return result
     }
 
+    /// What request messages are compressed with.
+    private var requestEncoding: MessageEncoding {
+        configuration.compression.sendsGzip ? .gzip : .identity
+    }
+
     private static func single<Response: Sendable>(
         _ responses: ResponseStream<Response>
     ) async throws -> ClientResponse<Response> {
@@ -255,6 +260,8 @@ public final class RPCClient: Sendable {
         ]
         if let timeout = options.timeout { headers.append(("grpc-timeout", GRPCTimeout.encode(timeout))) }
         if let token = configuration.bearerToken { headers.append(("authorization", "Bearer \(token)")) }
+        if requestEncoding == .gzip { headers.append(("grpc-encoding", "gzip")) }
+        headers.append(("grpc-accept-encoding", configuration.compression.acceptEncodingHeaderValue))
         headers += try MetadataWireFormat.encode(metadata)
         return headers
     }

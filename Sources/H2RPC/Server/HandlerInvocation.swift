@@ -6,6 +6,8 @@ struct HandlerInvocation: Sendable {
     let sink: ServerStreamSink
     let context: ServerContext
     let maximumSendMessageSize: Int
+    /// What the response is compressed with (gzip when configured and the client accepts it).
+    let responseEncoding: MessageEncoding
 
     /// How a handler ended, as the event loop needs it to send the response's end.
     struct Outcome: Sendable {
@@ -29,7 +31,7 @@ struct HandlerInvocation: Sendable {
                             "Response message of \(response.count) bytes exceeds the limit of \(maximumSendMessageSize) bytes."
                     )
                 }
-                let framed = MessageFraming.frame(response)
+                let framed = MessageFraming.frame(response, encoding: responseEncoding)
                 try sink.gate.add(framed.count)
                 outcome.finalMessage = framed
             }

@@ -8,6 +8,7 @@ struct RequestHead {
     var contentType: String?
     var timeout: String?
     var encoding: String?
+    var acceptEncoding: String?
     var authorization: String?
     /// Every field, for custom metadata.
     var fields: [(name: String, value: String)]
@@ -24,6 +25,7 @@ struct RequestHead {
             case "content-type": contentType = value
             case "grpc-timeout": timeout = value
             case "grpc-encoding": encoding = value
+            case "grpc-accept-encoding": acceptEncoding = value
             case "authorization": authorization = value
             default: break
             }
@@ -42,6 +44,10 @@ struct AcceptedRequest {
     let handler: RPCRouter.RawHandler
     let timeout: Duration?
     let metadata: Metadata
+    /// What request messages with the compressed flag are in (`grpc-encoding`).
+    let requestEncoding: MessageEncoding
+    /// Whether the client's `grpc-accept-encoding` lists gzip.
+    let clientAcceptsGzip: Bool
 }
 
 /// Decides whether a parsed request may run, and with which handler.
@@ -52,6 +58,8 @@ struct RequestValidator {
     let router: RPCRouter
     let bearerToken: String?
     let maximumHeaderListSize: Int
+    /// Whether gzip-compressed requests are accepted (`CompressionConfiguration.acceptsGzip`).
+    var acceptsGzip = true
 
     func validate(_ head: RequestHead) throws(RequestRejection) -> AcceptedRequest {
         if head.listSize > maximumHeaderListSize {
@@ -75,9 +83,18 @@ struct RequestValidator {
                     ))
             }
         }
-        if let encoding = head.encoding, encoding != "identity" {
-            throw .status(
-                RPCError(code: .unimplemented, message: "Message encoding '\(encoding)' is not supported."))
+        var requestEncoding = MessageEncoding.identity
+        if let encoding = head.encoding {
+            guard let known = MessageEncoding(headerValue: encoding, acceptsGzip: acceptsGzip) else {
+                let supported = acceptsGzip ? "gzip, identity" : "identity"
+                throw .status(
+                    RPCError(
+                        code: .unimplemented,
+                        message:
+                            "Message encoding '\(encoding)' is not supported; this server accepts \(supported)."
+                    ))
+            }
+            requestEncoding = known
         }
         guard let path = head.path, let handler = router.handlers[path] else {
             throw .status(RPCError(code: .unimplemented, message: "Unknown method '\(head.path ?? "")'."))
@@ -95,7 +112,9 @@ struct RequestValidator {
         } catch {
             throw .status(error)
         }
-        return AcceptedRequest(handler: handler, timeout: timeout, metadata: metadata)
+        return AcceptedRequest(
+            handler: handler, timeout: timeout, metadata: metadata, requestEncoding: requestEncoding,
+            clientAcceptsGzip: MessageEncoding.acceptsGzip(head.acceptEncoding))
     }
 
     static func isGRPCContentType(_ value: String) -> Bool {

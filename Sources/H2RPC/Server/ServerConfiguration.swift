@@ -24,6 +24,10 @@ public struct ServerConfiguration: Sendable {
     public var maximumResetsPerSecond: Int = 500
     /// Where handler tasks run (default: Swift's global concurrent executor).
     public var handlerExecution: HandlerExecution = .concurrencyPool
+    /// Message compression (`grpc-encoding`): by default gzip requests are accepted and
+    /// responses are sent uncompressed; with `sendsGzip` responses are gzip-compressed for
+    /// clients that list gzip in `grpc-accept-encoding`.
+    public var compression = CompressionConfiguration()
 
     /// Where handler tasks run.
     public enum HandlerExecution: Sendable, Hashable {

@@ -25,7 +25,12 @@ final class ServerConnection: HTTP2Connection {
         self.configuration = configuration
         self.validator = RequestValidator(
             router: router, bearerToken: configuration.bearerToken,
-            maximumHeaderListSize: configuration.limits.maximumHeaderListSize)
+            maximumHeaderListSize: configuration.limits.maximumHeaderListSize,
+            acceptsGzip: configuration.compression.acceptsGzip)
+        self.responseHeaders = [
+            (":status", "200"), ("content-type", "application/grpc"),
+            ("grpc-accept-encoding", configuration.compression.acceptEncodingHeaderValue),
+        ]
         self.tracker = tracker
         self.resetLimiter = ResetRateLimiter(maximumPerSecond: configuration.maximumResetsPerSecond)
         self.serverInboundBudget =
@@ -142,19 +147,25 @@ final class ServerConnection: HTTP2Connection {
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
         let box = ResponseMetadataBox()
+        stream.deframer.encoding = request.requestEncoding
+        if configuration.compression.sendsGzip && request.clientAcceptsGzip {
+            stream.outboundEncoding = .gzip
+        }
         let invocation = HandlerInvocation(
             handler: request.handler,
             requests: RequestStream<[UInt8]>(queue: stream.inbound, decode: { $0 }),
             sink: ServerStreamSink(
                 eventLoop: loop, connection: bound, streamID: stream.streamID, gate: stream.gate,
-                response: box, maximumMessageSize: limits.maximumSendMessageSize),
+                response: box, maximumMessageSize: limits.maximumSendMessageSize,
+                encoding: stream.outboundEncoding),
             context: ServerContext(
                 method: request.handler.method,
                 metadata: request.metadata,
                 deadline: request.timeout.map { ContinuousClock.now.advanced(by: $0) },
                 peer: peerDescription(context),
                 response: box),
-            maximumSendMessageSize: limits.maximumSendMessageSize)
+            maximumSendMessageSize: limits.maximumSendMessageSize,
+            responseEncoding: stream.outboundEncoding)
         let streamID = stream.streamID
         let tracker = self.tracker
         let executor = taskExecutor(loop)
@@ -211,7 +222,7 @@ final class ServerConnection: HTTP2Connection {
         if !stream.headersSubmitted {
             stream.headersSubmitted = true
             let rc = session.submitResponse(
-                streamID: streamID, headers: Self.responseHeaders + (initialMetadata ?? []), hasBody: true)
+                streamID: streamID, headers: responseHeaders(stream) + (initialMetadata ?? []), hasBody: true)
             if rc != 0 {
                 logger.debug("could not submit response headers", metadata: ["rc": "\(rc)"])
                 session.resetStream(streamID: streamID, errorCode: NGHTTP2_INTERNAL_ERROR)
@@ -258,7 +269,7 @@ final class ServerConnection: HTTP2Connection {
             if !stream.headersSubmitted {
                 stream.headersSubmitted = true
                 _ = session.submitResponse(
-                    streamID: streamID, headers: Self.responseHeaders + initialFields, hasBody: true)
+                    streamID: streamID, headers: responseHeaders(stream) + initialFields, hasBody: true)
             }
             stream.outbound.writeBytes(finalMessage)
             stream.trailers = statusFields + trailerFields
@@ -271,7 +282,7 @@ final class ServerConnection: HTTP2Connection {
             stream.outboundEnded = true
             _ = session.submitResponse(
                 streamID: streamID,
-                headers: Self.responseHeaders + initialFields + statusFields + trailerFields,
+                headers: responseHeaders(stream) + initialFields + statusFields + trailerFields,
                 hasBody: false)
         }
         scheduleFlush()
@@ -284,7 +295,7 @@ final class ServerConnection: HTTP2Connection {
         stream.outboundEnded = true
         stopReading(stream)
         _ = session.submitResponse(
-            streamID: stream.streamID, headers: Self.responseHeaders + Self.statusFields(error),
+            streamID: stream.streamID, headers: responseHeaders(stream) + Self.statusFields(error),
             hasBody: false)
         logger.debug("rejected call", metadata: ["status": "\(error)"])
     }
@@ -309,9 +320,14 @@ final class ServerConnection: HTTP2Connection {
         returnStreamCredit(streamID: stream.streamID, byteCount: credit)
     }
 
-    private static let responseHeaders: [(name: String, value: String)] = [
-        (":status", "200"), ("content-type", "application/grpc"),
-    ]
+    /// `:status`, `content-type` and the encodings we accept, sent on every gRPC response.
+    private let responseHeaders: [(name: String, value: String)]
+
+    /// The response headers of `stream`, naming its `grpc-encoding` when responses are compressed.
+    private func responseHeaders(_ stream: HTTP2StreamState) -> [(name: String, value: String)] {
+        guard stream.outboundEncoding == .gzip else { return responseHeaders }
+        return responseHeaders + [("grpc-encoding", "gzip")]
+    }
 
     static func statusFields(_ failure: RPCError?) -> [(name: String, value: String)] {
         guard let failure else { return [("grpc-status", "0")] }

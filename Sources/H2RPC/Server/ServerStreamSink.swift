@@ -12,6 +12,7 @@ struct ServerStreamSink: OutboundMessageSink {
     let gate: OutboundFlowGate
     let response: ResponseMetadataBox
     let maximumMessageSize: Int
+    let encoding: MessageEncoding
 
     var messageKind: String { "Response" }
 

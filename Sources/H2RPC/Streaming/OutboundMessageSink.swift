@@ -12,6 +12,8 @@ protocol OutboundMessageSink: Sendable {
     var maximumMessageSize: Int { get }
     /// Counts the stream's unsent bytes and suspends `send` above the high-water mark.
     var gate: OutboundFlowGate { get }
+    /// What messages are compressed with before framing.
+    var encoding: MessageEncoding { get }
 
     /// Hands `framed` (already counted by `gate`) to the connection's event loop.
     ///
@@ -20,6 +22,9 @@ protocol OutboundMessageSink: Sendable {
 }
 
 extension OutboundMessageSink {
+    /// Uncompressed unless the sink says otherwise.
+    var encoding: MessageEncoding { .identity }
+
     /// Sends one serialized message; suspends while the peer is not granting window.
     ///
     /// - Throws: `RPCError` (`RESOURCE_EXHAUSTED` when larger than `maximumMessageSize`; the
@@ -33,7 +38,7 @@ extension OutboundMessageSink {
             )
         }
         try Task.checkCancellation()
-        let framed = MessageFraming.frame(message)
+        let framed = MessageFraming.frame(message, encoding: encoding)
         // Counted before the event loop can see the bytes, so its `release` never runs first.
         try gate.add(framed.count)
         do {

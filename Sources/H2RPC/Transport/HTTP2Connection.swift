@@ -387,14 +387,17 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
         if grant > 0 { session.consumeConnection(byteCount: grant) }
         if creditLedger.withheld > 0 { connectionCreditWithheld() }
         var messages: [[UInt8]] = []
+        var wireLengths: [Int] = []
         do {
-            try stream.deframer.append(bytes, into: &messages)
+            try stream.deframer.append(bytes, into: &messages, wireLengths: &wireLengths)
         } catch {
             session.consumeStream(streamID: streamID, byteCount: bytes.count)
             inboundFailed(stream, error: error.rpcError)
             return
         }
-        for message in messages { stream.inbound.push(message) }
+        for (message, wireLength) in zip(messages, wireLengths) {
+            stream.inbound.push(message, wireLength: wireLength)
+        }
         if stream.inbound.shouldCreditNow(bytes.count) {
             session.consumeStream(streamID: streamID, byteCount: bytes.count)
         }
@@ -403,14 +406,17 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
     /// DATA on a connection without a budget: stream and connection credit go together.
     private func receiveUnbudgeted(_ stream: HTTP2StreamState, _ bytes: UnsafeRawBufferPointer) {
         var messages: [[UInt8]] = []
+        var wireLengths: [Int] = []
         do {
-            try stream.deframer.append(bytes, into: &messages)
+            try stream.deframer.append(bytes, into: &messages, wireLengths: &wireLengths)
         } catch {
             session.consume(streamID: stream.streamID, byteCount: bytes.count)
             inboundFailed(stream, error: error.rpcError)
             return
         }
-        for message in messages { stream.inbound.push(message) }
+        for (message, wireLength) in zip(messages, wireLengths) {
+            stream.inbound.push(message, wireLength: wireLength)
+        }
         if stream.inbound.shouldCreditNow(bytes.count) {
             session.consume(streamID: stream.streamID, byteCount: bytes.count)
         }

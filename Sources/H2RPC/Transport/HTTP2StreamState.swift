@@ -44,6 +44,9 @@ final class HTTP2StreamState {
             lifecycle.bodyEnded()
         }
     }
+    /// What our messages are compressed with; the server picks it per call, the client per
+    /// connection configuration.
+    var outboundEncoding = MessageEncoding.identity
     /// Trailers to send after the body (server side).
     var trailers: [(name: String, value: String)]?
     /// Whether nghttp2 is parked on this stream's data provider.

@@ -13,7 +13,9 @@ import Synchronization
 /// (`account`): every received byte until the message holding it is read or discarded.
 final class InboundMessageQueue: Sendable {
     private struct State {
-        var messages: [[UInt8]] = []
+        /// Unread messages with the bytes each took on the wire (less than its size when it
+        /// arrived compressed): flow-control credit and the budget count wire bytes.
+        var messages: [(bytes: [UInt8], wireLength: Int)] = []
         var head = 0
         var queuedBytes = 0
         var deferredCredit = 0
@@ -57,16 +59,18 @@ final class InboundMessageQueue: Sendable {
         return counted
     }
 
-    /// Event loop: delivers a completed message.
-    func push(_ message: [UInt8]) {
+    /// Event loop: delivers a completed message that took `wireLength` bytes on the wire
+    /// (default: its size plus the prefix, as for an uncompressed message).
+    func push(_ message: [UInt8], wireLength: Int? = nil) {
+        let wireLength = wireLength ?? message.count + MessageFraming.prefixLength
         let waiter: CheckedContinuation<[UInt8]?, any Error>? = state.withLock { state in
             guard state.terminal == nil else { return nil }
             if let waiter = state.waiter {
                 state.waiter = nil
                 return waiter
             }
-            state.messages.append(message)
-            state.queuedBytes += message.count + MessageFraming.prefixLength
+            state.messages.append((message, wireLength))
+            state.queuedBytes += wireLength
             return nil
         }
         waiter?.resume(returning: message)
@@ -185,7 +189,7 @@ final class InboundMessageQueue: Sendable {
 
     private static func takeImmediate(_ state: inout State, bufferLimit: Int, counting: Bool) -> Immediate? {
         if state.head < state.messages.count {
-            let message = state.messages[state.head]
+            let (message, wireLength) = state.messages[state.head]
             state.head += 1
             if state.head == state.messages.count {
                 state.messages.removeAll(keepingCapacity: true)
@@ -194,7 +198,7 @@ final class InboundMessageQueue: Sendable {
                 state.messages.removeFirst(state.head)
                 state.head = 0
             }
-            state.queuedBytes -= message.count + MessageFraming.prefixLength
+            state.queuedBytes -= wireLength
             var credit = 0
             if state.queuedBytes < bufferLimit && state.deferredCredit > 0 {
                 credit = state.deferredCredit
@@ -202,7 +206,7 @@ final class InboundMessageQueue: Sendable {
             }
             var released = 0
             if counting {
-                released = min(state.accounted, message.count + MessageFraming.prefixLength)
+                released = min(state.accounted, wireLength)
                 state.accounted -= released
             }
             return .message(message, credit: credit, released: released)

@@ -4,17 +4,18 @@ enum MessageFraming {
     /// Size of the prefix before each message.
     static let prefixLength = 5
 
-    /// Prefixes `message` with an uncompressed-flag and its length.
-    static func frame(_ message: [UInt8]) -> [UInt8] {
+    /// Prefixes `message` with its compressed flag and length, compressing it first for gzip.
+    static func frame(_ message: [UInt8], encoding: MessageEncoding = .identity) -> [UInt8] {
+        let body = encoding == .gzip ? Gzip.compress(message) : message
         var framed: [UInt8] = []
-        framed.reserveCapacity(message.count + prefixLength)
-        let length = UInt32(truncatingIfNeeded: message.count)
-        framed.append(0)
+        framed.reserveCapacity(body.count + prefixLength)
+        let length = UInt32(truncatingIfNeeded: body.count)
+        framed.append(encoding == .gzip ? 1 : 0)
         framed.append(UInt8(truncatingIfNeeded: length >> 24))
         framed.append(UInt8(truncatingIfNeeded: length >> 16))
         framed.append(UInt8(truncatingIfNeeded: length >> 8))
         framed.append(UInt8(truncatingIfNeeded: length))
-        framed.append(contentsOf: message)
+        framed.append(contentsOf: body)
         return framed
     }
 }
@@ -22,7 +23,8 @@ enum MessageFraming {
 /// Reassembles length-prefixed messages from DATA chunks of arbitrary size.
 ///
 /// Enforces the maximum message size before buffering a message's body, so a peer cannot make us
-/// allocate more than `maximumMessageSize` bytes per stream by announcing a huge length.
+/// allocate more than `maximumMessageSize` bytes per stream by announcing a huge length; a
+/// compressed message is inflated no further than that size either.
 struct MessageDeframer {
     /// Why a byte stream is not a valid sequence of gRPC messages.
     enum Failure: Error, Equatable {
@@ -30,12 +32,19 @@ struct MessageDeframer {
         case invalidCompressionFlag(UInt8)
         case messageTooLarge(length: UInt32, limit: Int)
         case truncated(bufferedBytes: Int)
+        /// A compressed message that is not a valid stream of the negotiated encoding.
+        case corruptCompressedMessage(encoding: String, reason: String)
+        /// A compressed message that inflates past the limit.
+        case decompressedTooLarge(compressedLength: Int, limit: Int)
     }
 
     let maximumMessageSize: Int
     private var prefix: [UInt8] = []
     private var body: [UInt8] = []
     private var expectedLength: Int?
+    private var isCompressed = false
+    /// The peer's `grpc-encoding` for this stream: what a message with compressed flag 1 is in.
+    var encoding: MessageEncoding = .identity
 
     init(maximumMessageSize: Int) {
         self.maximumMessageSize = maximumMessageSize
@@ -48,6 +57,15 @@ struct MessageDeframer {
     mutating func append(
         _ chunk: UnsafeRawBufferPointer, into messages: inout [[UInt8]]
     ) throws(Failure) {
+        var wireLengths: [Int] = []
+        try append(chunk, into: &messages, wireLengths: &wireLengths)
+    }
+
+    /// Feeds a chunk; appends every completed (inflated) message to `messages` and the bytes it
+    /// took on the wire, prefix included, to `wireLengths`.
+    mutating func append(
+        _ chunk: UnsafeRawBufferPointer, into messages: inout [[UInt8]], wireLengths: inout [Int]
+    ) throws(Failure) {
         var offset = 0
         while offset < chunk.count {
             if let length = expectedLength {
@@ -55,7 +73,8 @@ struct MessageDeframer {
                 body.append(contentsOf: chunk[offset..<(offset + take)])
                 offset += take
                 if body.count == length {
-                    messages.append(body)
+                    messages.append(try complete(body))
+                    wireLengths.append(length + MessageFraming.prefixLength)
                     body = []
                     expectedLength = nil
                 }
@@ -66,7 +85,8 @@ struct MessageDeframer {
                 if prefix.count == MessageFraming.prefixLength {
                     try beginMessage()
                     if expectedLength == 0 {
-                        messages.append([])
+                        messages.append(try complete([]))
+                        wireLengths.append(MessageFraming.prefixLength)
                         expectedLength = nil
                     }
                 }
@@ -87,8 +107,10 @@ struct MessageDeframer {
             UInt32(prefix[1]) << 24 | UInt32(prefix[2]) << 16 | UInt32(prefix[3]) << 8 | UInt32(prefix[4])
         prefix.removeAll(keepingCapacity: true)
         switch flag {
-        case 0: break
-        case 1: throw .compressedWithoutEncoding
+        case 0: isCompressed = false
+        case 1:
+            guard encoding != .identity else { throw .compressedWithoutEncoding }
+            isCompressed = true
         default: throw .invalidCompressionFlag(flag)
         }
         guard Int(length) <= maximumMessageSize else {
@@ -98,6 +120,21 @@ struct MessageDeframer {
         // Grow with the data, not the announced length: a peer announcing many huge messages
         // must not make us reserve memory it never sends.
         body.reserveCapacity(min(Int(length), 65_536))
+    }
+
+    /// The message a complete body carries: inflated when its flag said compressed.
+    private func complete(_ body: [UInt8]) throws(Failure) -> [UInt8] {
+        guard isCompressed else { return body }
+        do throws(Gzip.InflateFailure) {
+            return try Gzip.decompress(body, limit: maximumMessageSize)
+        } catch {
+            switch error {
+            case .tooLarge:
+                throw .decompressedTooLarge(compressedLength: body.count, limit: maximumMessageSize)
+            case .corrupt(let reason):
+                throw .corruptCompressedMessage(encoding: encoding.headerValue, reason: reason)
+            }
+        }
     }
 }
 
@@ -118,6 +155,15 @@ extension MessageDeframer.Failure {
         case .truncated(let buffered):
             return RPCError(
                 code: .internal, message: "Stream ended inside a message (\(buffered) bytes buffered).")
+        case .corruptCompressedMessage(let encoding, let reason):
+            return RPCError(
+                code: .internal, message: "Could not decompress a \(encoding) message: \(reason).")
+        case .decompressedTooLarge(let compressedLength, let limit):
+            return RPCError(
+                code: .resourceExhausted,
+                message:
+                    "Compressed message of \(compressedLength) bytes inflates past the limit of \(limit) bytes."
+            )
         }
     }
 }

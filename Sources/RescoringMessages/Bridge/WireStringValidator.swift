@@ -8,14 +8,17 @@ import CProtobufC
 /// bytes protobuf-c already parsed, but still bounds-checks everything.
 enum WireStringValidator {
     static func validate(
-        _ bytes: UnsafeRawBufferPointer, descriptor: UnsafePointer<ProtobufCMessageDescriptor>, path: String
+        _ bytes: UnsafeRawBufferPointer, descriptor: UnsafePointer<ProtobufCMessageDescriptor>,
+        path: () -> String
     ) throws {
-        let layout = MessageLayout.of(descriptor)
-        let messageName = layout.messageName
+        // Names and paths are built only for an error: the walk itself looks fields up by number
+        // in the descriptor (protobuf-c's binary search over field ranges), with no strings.
         var cursor = 0
 
         func malformed(_ why: String) -> ProtoBridgeError {
-            ProtoBridgeError(.malformed, messageName: messageName, fieldPath: path, message: why)
+            ProtoBridgeError(
+                .malformed, messageName: String(cString: descriptor.pointee.name), fieldPath: path(),
+                message: why)
         }
         func readVarint() throws -> UInt64 {
             var result: UInt64 = 0
@@ -44,18 +47,23 @@ enum WireStringValidator {
                 let length = try readVarint()
                 let start = cursor
                 try skip(length)
-                guard number <= UInt64(UInt32.max), let index = layout.indexByNumber[UInt32(number)] else {
+                guard number <= UInt64(UInt32.max),
+                    let field = protobuf_c_message_descriptor_get_field(descriptor, UInt32(number))
+                else {
                     continue
                 }
-                let field = layout.fields[index]
                 let payload = UnsafeRawBufferPointer(rebasing: bytes[start..<cursor])
-                if field.type == PROTOBUF_C_TYPE_STRING {
-                    try validateString(payload, messageName: messageName) {
-                        path.isEmpty ? field.name : "\(path).\(field.name)"
-                    }
-                } else if field.type == PROTOBUF_C_TYPE_MESSAGE {
-                    let fieldPath = path.isEmpty ? field.name : "\(path).\(field.name)"
-                    try validate(payload, descriptor: field.messageDescriptor, path: fieldPath)
+                func fieldPath() -> String {
+                    let parent = path()
+                    let name = String(cString: field.pointee.name)
+                    return parent.isEmpty ? name : "\(parent).\(name)"
+                }
+                if field.pointee.type == PROTOBUF_C_TYPE_STRING {
+                    try validateString(payload, descriptor: descriptor, fieldPath: fieldPath)
+                } else if field.pointee.type == PROTOBUF_C_TYPE_MESSAGE {
+                    let nested = field.pointee.descriptor.assumingMemoryBound(
+                        to: ProtobufCMessageDescriptor.self)
+                    try validate(payload, descriptor: nested, path: fieldPath)
                 }
             default:
                 throw malformed("unsupported wire type \(key & 7)")
@@ -64,7 +72,8 @@ enum WireStringValidator {
     }
 
     private static func validateString(
-        _ payload: UnsafeRawBufferPointer, messageName: String, fieldPath: () -> String
+        _ payload: UnsafeRawBufferPointer, descriptor: UnsafePointer<ProtobufCMessageDescriptor>,
+        fieldPath: () -> String
     ) throws {
         // Fast path: plain ASCII without NUL, the common case for words.
         var isASCII = true
@@ -75,6 +84,7 @@ enum WireStringValidator {
         }
         if isASCII && !hasNUL { return }
         let fieldPath = fieldPath()
+        let messageName = String(cString: descriptor.pointee.name)
         if hasNUL {
             throw ProtoBridgeError(
                 .embeddedNUL, messageName: messageName, fieldPath: fieldPath,

@@ -41,15 +41,16 @@ final class PythonInteropServer: Sendable, InteropServerEvents {
     /// Runs `script` (a server of Tests/Interop: grpcio's `interop_server.py` or grpclib's
     /// `grpclib_server.py`) named `name` for the duration of `body`.
     static func with<Result>(
-        script: String = "interop_server.py", name: String = "python",
+        script: String = "interop_server.py", name: String = "python", arguments: [String] = [],
         _ body: (PythonInteropServer) async throws -> Result
     ) async throws -> Result {
         let process = Process()
         process.executableURL = PythonPeer.python
-        process.arguments = [
-            PythonPeer.packageRoot.appendingPathComponent("Tests/Interop/\(script)").path,
-            "--proto-dir", PythonPeer.protoDirectory, "--name", name,
-        ]
+        process.arguments =
+            [
+                PythonPeer.packageRoot.appendingPathComponent("Tests/Interop/\(script)").path,
+                "--proto-dir", PythonPeer.protoDirectory, "--name", name,
+            ] + arguments
         let stdin = Pipe()
         let stdout = Pipe()
         process.standardInput = stdin

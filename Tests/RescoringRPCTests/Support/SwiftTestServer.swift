@@ -14,7 +14,12 @@ enum SwiftTestServer {
         let cancellations: CancellationLog
     }
 
-    static func with<Result>(_ body: (Running) async throws -> Result) async throws -> Result {
+    /// - Parameter compression: the server's `grpc-encoding` settings (default: accept gzip,
+    ///   send uncompressed).
+    static func with<Result>(
+        compression: CompressionConfiguration = CompressionConfiguration(),
+        _ body: (Running) async throws -> Result
+    ) async throws -> Result {
         let cancellations = CancellationLog()
         let health = HealthService(statuses: [
             "": .serving, RescorerMethods.serviceName: .serving,
@@ -22,6 +27,7 @@ enum SwiftTestServer {
         ])
         var configuration = ServerConfiguration()
         configuration.shutdownGracePeriod = .seconds(2)
+        configuration.compression = compression
         let services = StandardServices.adding(
             health: health,
             to: [
@@ -35,9 +41,11 @@ enum SwiftTestServer {
     }
 
     /// A client connected to `port` for the duration of `body`.
-    static func withClient<Result>(port: Int, _ body: (RPCClient) async throws -> Result) async throws
-        -> Result
-    {
-        try await withRPCClient(host: "127.0.0.1", port: port, logger: logger, body)
+    static func withClient<Result>(
+        port: Int, configuration: ClientConfiguration = ClientConfiguration(),
+        _ body: (RPCClient) async throws -> Result
+    ) async throws -> Result {
+        try await withRPCClient(
+            host: "127.0.0.1", port: port, configuration: configuration, logger: logger, body)
     }
 }
