@@ -209,7 +209,7 @@ public final class PostgresOutcomeStore: OutcomeStore {
             return try await withOperationTimeout(operationTimeout) { [client, logger] in
                 var runs: [String] = []
                 let rows = try await client.query(
-                    #"SELECT DISTINCT run FROM outcome ORDER BY run COLLATE "C""#, logger: logger)
+                    #"SELECT DISTINCT run COLLATE "C" FROM outcome ORDER BY 1"#, logger: logger)
                 for try await run in rows.decode(String.self) { runs.append(run) }
                 return runs
             }

@@ -49,8 +49,11 @@ struct PostgresOutcomeStoreTests {
                 #expect(try await postgres.runs() == ["lora", "other"])
                 #expect(try await postgres.runs() == (try await sqlite.runs()))
                 for run in ["lora", "other"] {
-                    let fromSQLite = try builder.report(try await sqlite.outcomes(run: run), run: run)
-                    let fromPostgres = try builder.report(try await postgres.outcomes(run: run), run: run)
+                    var fromSQLite = try builder.report(try await sqlite.outcomes(run: run), run: run)
+                    var fromPostgres = try builder.report(try await postgres.outcomes(run: run), run: run)
+                    // Everything but the time each report was computed.
+                    fromSQLite.generatedAtUnixMilliseconds = 0
+                    fromPostgres.generatedAtUnixMilliseconds = 0
                     #expect(fromPostgres == fromSQLite)
                     #expect(fromPostgres.records > 0)
                 }
@@ -153,6 +156,8 @@ struct PostgresOutcomeStoreTests {
 
         try await ThrowawayPostgres.withServer { server in
             try await server.psql("CREATE ROLE alice LOGIN PASSWORD 'right horse' IN ROLE password_login")
+            // PostgreSQL 15 lets only a database's owner create tables in its public schema.
+            try await server.psql("CREATE DATABASE alices OWNER alice")
             let wrong = await #expect(throws: OutcomeStoreError.self) {
                 _ = try await Self.open(server.url(user: "alice", password: "wrong"))
             }
@@ -170,7 +175,12 @@ struct PostgresOutcomeStoreTests {
             }
             #expect(noDatabase?.message.contains("\"nowhere\" does not exist") == true)
 
-            let store = try await Self.open(server.url(user: "alice", password: "right%20horse"))
+            let notOwner = await #expect(throws: OutcomeStoreError.self) {
+                _ = try await Self.open(server.url(user: "alice", password: "right%20horse"))
+            }
+            #expect(notOwner?.message.contains("permission denied for schema public") == true)
+            let store = try await Self.open(
+                server.url(user: "alice", password: "right%20horse", database: "alices"))
             defer { store.close() }
             #expect(try await store.count() == 0)
         }
