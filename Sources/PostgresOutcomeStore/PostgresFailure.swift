@@ -48,6 +48,8 @@ enum PostgresFailure {
                 .compactMap { $0 }.contains(where: isUnavailable)
         }
         if error is OperationTimedOut || error is CancellationError { return true }
+        // A row that does not decode stays so on a retry: a failure, not an outage.
+        if error is PostgresDecodingError { return false }
         guard let psql = error as? PSQLError else {
             // The pool's own errors (lease cancelled, pool shut down) and socket errors.
             return true
