@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // MARK: C libraries through pkg-config
@@ -128,12 +129,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        /// The `OutcomeStore` on a PostgreSQL server (postgres-nio), so several aggregators share one
+        /// store; its own target because it brings NIO, which `MetricsAggregation` must not.
+        .target(
+            name: "PostgresOutcomeStore",
+            dependencies: [
+                "MetricsAggregation", "Evaluation",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         /// The MetricsAggregator service over an `OutcomeStore`: wire records in, wire reports out.
         .target(
             name: "AggregatorServer",
             dependencies: [
-                "MetricsAggregation", "Evaluation", "NBest", "H2RPC", "RescoringMessages", "RescoringRPC",
-                "RescoringWire",
+                "MetricsAggregation", "PostgresOutcomeStore", "Evaluation", "NBest", "H2RPC",
+                "RescoringMessages",
+                "RescoringRPC", "RescoringWire",
                 "ServiceMetrics",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -291,7 +303,10 @@ let package = Package(
             ]),
         .testTarget(
             name: "MetricsAggregationTests",
-            dependencies: ["MetricsAggregation", "Evaluation", "NBest"]),
+            dependencies: [
+                "SecondPassTestSupport", "MetricsAggregation", "PostgresOutcomeStore", "Evaluation", "NBest",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         /// The aggregator service over loopback and the `metrics-aggregator` process.
         .testTarget(
             name: "AggregatorServerTests",

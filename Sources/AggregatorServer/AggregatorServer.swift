@@ -7,8 +7,11 @@ import ServiceMetrics
 
 /// How the metrics aggregator listens and where it keeps records (the `serve` flags).
 public struct AggregatorServerConfiguration: Sendable {
-    /// The SQLite database file; created if missing.
-    public var databasePath: String = "./secondpass-metrics.sqlite"
+    /// The SQLite database file (created if missing), or a `postgres://USER@HOST:PORT/DB` URL of a
+    /// PostgreSQL database that several aggregators can share.
+    public var database: String = "./secondpass-metrics.sqlite"
+    /// A file holding the PostgreSQL password (instead of one in the URL).
+    public var databasePasswordFile: String?
     /// Address to bind; loopback unless told otherwise (containers pass `0.0.0.0`).
     public var host: String = "127.0.0.1"
     /// Port to bind; 0 picks a free one.
@@ -33,18 +36,30 @@ public struct AggregatorServerConfiguration: Sendable {
 /// grace period. Records are durable once stored, so even SIGKILL loses none that were stored.
 public struct AggregatorServer: Sendable {
     public let configuration: AggregatorServerConfiguration
-    public let store: OutcomeStore
+    public let store: any OutcomeStore
     public let health: HealthService
     public let reports: RunReportBuilder
 
-    /// Opens the database.
+    /// Opens the database `configuration.database` names (see `OutcomeStoreOpening`).
     ///
-    /// - Throws: `OutcomeStoreError` when the database cannot be opened.
-    public init(configuration: AggregatorServerConfiguration, reports: RunReportBuilder = RunReportBuilder())
-        throws(OutcomeStoreError)
-    {
+    /// - Throws: `OutcomeStoreError` when the database cannot be opened, reached or migrated.
+    public init(
+        configuration: AggregatorServerConfiguration, logger: Logger,
+        reports: RunReportBuilder = RunReportBuilder()
+    ) async throws(OutcomeStoreError) {
+        let store = try await OutcomeStoreOpening.open(
+            database: configuration.database, passwordFile: configuration.databasePasswordFile, logger: logger
+        )
+        self.init(configuration: configuration, store: store, reports: reports)
+    }
+
+    /// Serves an already opened store.
+    public init(
+        configuration: AggregatorServerConfiguration, store: any OutcomeStore,
+        reports: RunReportBuilder = RunReportBuilder()
+    ) {
         self.configuration = configuration
-        self.store = try OutcomeStore(path: configuration.databasePath)
+        self.store = store
         self.reports = reports
         self.health = HealthService(statuses: ["": .serving, MetricsAggregatorMethods.serviceName: .serving])
     }
@@ -116,7 +131,7 @@ public struct AggregatorServer: Sendable {
 /// On graceful shutdown: health `NOT_SERVING`, and every `WatchReport` stream ends normally.
 struct AggregatorDrain: Service {
     let health: HealthService
-    let store: OutcomeStore
+    let store: any OutcomeStore
     let logger: Logger
 
     func run() async throws {

@@ -11,20 +11,22 @@ import RescoringWire
 /// `Record` validates and stores each record as it arrives: a bad record is counted in
 /// `rejected` (its reason among the first `maxReportedErrors`) and the stream goes on; a resent
 /// identical record counts as a duplicate; a resent *different* record is rejected as a conflict
-/// (see `RecordDisposition`). Only a storage failure ends the stream, with `INTERNAL`; records
-/// stored before it stay stored, and resending is safe since storing is idempotent.
+/// (see `RecordDisposition`). Only a storage failure ends the stream, with `UNAVAILABLE` (the
+/// simulator's record buffer resends); records stored before it stay stored, and resending is
+/// safe since storing is idempotent. Reads fail with `UNAVAILABLE` when the database cannot be
+/// reached (a PostgreSQL restart) and `INTERNAL` otherwise.
 public struct AggregatorService: MetricsAggregatorService {
     /// How many rejection reasons a summary carries (the count covers all of them).
     public static let maxReportedErrors = 16
 
-    public let store: OutcomeStore
+    public let store: any OutcomeStore
     public let reports: RunReportBuilder
     /// Where records, reports and watch streams are counted; `nil` without `--metrics-port`.
     public let metrics: AggregatorMetrics?
     private let logger: Logger
 
     public init(
-        store: OutcomeStore, reports: RunReportBuilder = RunReportBuilder(),
+        store: any OutcomeStore, reports: RunReportBuilder = RunReportBuilder(),
         metrics: AggregatorMetrics? = nil,
         logger: Logger
     ) {
@@ -58,6 +60,10 @@ public struct AggregatorService: MetricsAggregatorService {
             let disposition: RecordDisposition
             do {
                 disposition = try await store.record(outcome)
+            } catch  where error.code == .invalidOutcome {
+                // A rule only the store checks (no NUL in texts): a bad record, not a failure.
+                reject(error.message)
+                continue
             } catch {
                 logger.error("cannot store a record", metadata: ["error": "\(error)"])
                 throw RPCError(
@@ -148,7 +154,9 @@ public struct AggregatorService: MetricsAggregatorService {
         do {
             return try await body()
         } catch {
-            throw RPCError(code: .internal, message: "record store failed: \(error.message)", cause: error)
+            throw RPCError(
+                code: error.code == .unavailable ? .unavailable : .internal,
+                message: "record store failed: \(error.message)", cause: error)
         }
     }
 }

@@ -5,7 +5,7 @@ import Synchronization
 /// Each subscriber gets an `AsyncStream` that keeps only the newest pending notification: a
 /// watcher that is busy computing a report sees one wake-up for any number of records that
 /// arrived meanwhile (reports are recomputed from the store, so nothing is lost by coalescing).
-final class StoreChanges: Sendable {
+package final class StoreChanges: Sendable {
     private struct State {
         var subscribers: [Int: (run: String?, continuation: AsyncStream<Void>.Continuation)] = [:]
         var nextID = 0
@@ -13,8 +13,10 @@ final class StoreChanges: Sendable {
 
     private let state = Mutex(State())
 
+    package init() {}
+
     /// A stream that yields after every committed change to `run` (every run when `nil`).
-    func subscribe(run: String?) -> AsyncStream<Void> {
+    package func subscribe(run: String?) -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let id = state.withLock { state in
             defer { state.nextID += 1 }
@@ -28,7 +30,7 @@ final class StoreChanges: Sendable {
     }
 
     /// Wakes the subscribers of `runs` (and of every run).
-    func publish(runs: Set<String>) {
+    package func publish(runs: Set<String>) {
         guard !runs.isEmpty else { return }
         let targets = state.withLock { state in
             state.subscribers.values.filter { $0.run.map(runs.contains) ?? true }.map(\.continuation)
@@ -36,8 +38,14 @@ final class StoreChanges: Sendable {
         for continuation in targets { continuation.yield() }
     }
 
+    /// Wakes every subscriber (changes may have been missed, e.g. while a listener reconnected).
+    package func publishAll() {
+        let all = state.withLock { state in state.subscribers.values.map(\.continuation) }
+        for continuation in all { continuation.yield() }
+    }
+
     /// Ends every subscription (the store is closing).
-    func finishAll() {
+    package func finishAll() {
         let all = state.withLock { state in
             defer { state.subscribers.removeAll() }
             return state.subscribers.values.map(\.continuation)

@@ -10,7 +10,7 @@ import ServiceCommandSupport
 struct MetricsAggregatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics-aggregator",
-        abstract: "Evaluation records in (SQLite), WER/WERR/robustness reports out, over gRPC.",
+        abstract: "Evaluation records in (SQLite or PostgreSQL), WER/WERR/robustness reports out, over gRPC.",
         discussion: "Docs/services.md describes the flags, the log line and the exit codes.",
         subcommands: [ServeCommand.self, HealthCommand.self, ReportCommand.self],
         defaultSubcommand: ServeCommand.self)

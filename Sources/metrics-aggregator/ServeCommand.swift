@@ -14,8 +14,16 @@ struct ServeCommand: AsyncParsableCommand {
             'metrics-aggregator metrics on HOST:PORT' comes before it.
             """)
 
-    @Option(help: "SQLite database of the records (created if missing; kept across restarts).")
+    @Option(
+        help: ArgumentHelp(
+            "Where records are kept: an SQLite file (created if missing), or postgres://USER[:PASSWORD]@HOST[:PORT]/DB (also postgresql://) for a PostgreSQL database several aggregators share.",
+            valueName: "file-or-url"))
     var database = "./secondpass-metrics.sqlite"
+
+    @Option(
+        name: .customLong("database-password-file"),
+        help: "File whose first line is the PostgreSQL password (keeps it out of the URL and `ps`).")
+    var databasePasswordFile: String?
 
     @Option(help: "Address to bind (0.0.0.0 inside a container).")
     var host = "127.0.0.1"
@@ -69,15 +77,17 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "metrics-aggregator")
         var configuration = AggregatorServerConfiguration()
-        configuration.databasePath = database
+        configuration.database = database
+        configuration.databasePasswordFile = databasePasswordFile
         configuration.host = host
         configuration.port = port
         configuration.reportDirectory = reportDirectory
         configuration.metricsPort = metricsPort
         configuration.shutdownGracePeriod = .milliseconds(Int((shutdownGraceSeconds * 1000).rounded()))
-        let server = try AggregatorServer(configuration: configuration)
+        let server = try await AggregatorServer(configuration: configuration, logger: logger)
         let stored = try await server.store.count()
-        logger.info("opened records", metadata: ["database": "\(database)", "records": "\(stored)"])
+        logger.info(
+            "opened records", metadata: ["database": "\(server.store.location)", "records": "\(stored)"])
         try await server.run(
             logger: logger,
             onMetricsListening: { host, port in

@@ -14,10 +14,10 @@ struct AggregatorServiceTests {
 
     /// Serves an aggregator on a fresh database on a free loopback port while `body` runs.
     private static func withAggregator<Result>(
-        _ body: (MetricsAggregatorClient, OutcomeStore) async throws -> Result
+        _ body: (MetricsAggregatorClient, SQLiteOutcomeStore) async throws -> Result
     ) async throws -> Result {
         try await Records.withFolder { folder in
-            let store = try OutcomeStore(path: folder.appendingPathComponent("m.sqlite").path)
+            let store = try SQLiteOutcomeStore(path: folder.appendingPathComponent("m.sqlite").path)
             var router = RPCRouter()
             router.register(AggregatorService(store: store, reports: reports, logger: Records.quietLogger))
             let server = RPCServer(router: router, logger: Records.quietLogger)

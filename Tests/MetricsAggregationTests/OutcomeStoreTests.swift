@@ -8,7 +8,7 @@ struct OutcomeStoreTests {
     @Test("an identical resend is a duplicate, not a second record")
     func identicalResendIsDuplicate() async throws {
         try await Fixtures.withDatabasePath { path in
-            let store = try OutcomeStore(path: path)
+            let store = try SQLiteOutcomeStore(path: path)
             let outcomes = Fixtures.outcomes(run: "r", condition: "clean")
             let first = try await store.record(outcomes)
             #expect(first.allSatisfy { $0 == .inserted })
@@ -22,7 +22,7 @@ struct OutcomeStoreTests {
     @Test("a different outcome under a stored key is a conflict and leaves the stored one")
     func differentResendConflicts() async throws {
         try await Fixtures.withDatabasePath { path in
-            let store = try OutcomeStore(path: path)
+            let store = try SQLiteOutcomeStore(path: path)
             let original = Fixtures.outcomes(run: "r", condition: "clean")[0]
             var changed = original
             changed.chosenIndex = 2
@@ -36,7 +36,7 @@ struct OutcomeStoreTests {
     @Test("an outcome whose chosen index is outside its list is refused and nothing of the batch is stored")
     func invalidOutcomeRefused() async throws {
         try await Fixtures.withDatabasePath { path in
-            let store = try OutcomeStore(path: path)
+            let store = try SQLiteOutcomeStore(path: path)
             var outcomes = Fixtures.outcomes(run: "r", condition: "clean")
             outcomes[3].chosenIndex = 7
             await #expect(throws: OutcomeStoreError.self) { try await store.record(outcomes) }
@@ -49,11 +49,11 @@ struct OutcomeStoreTests {
         try await Fixtures.withDatabasePath { path in
             let outcomes = Fixtures.study(run: "r")
             do {
-                let store = try OutcomeStore(path: path)
+                let store = try SQLiteOutcomeStore(path: path)
                 _ = try await store.record(Array(outcomes.prefix(20)))
                 for outcome in outcomes.dropFirst(20) { try await store.record(outcome) }
             }
-            let reopened = try OutcomeStore(path: path)
+            let reopened = try SQLiteOutcomeStore(path: path)
             #expect(try await reopened.count() == outcomes.count)
             #expect(try await reopened.runs() == ["r"])
             #expect(try await reopened.outcomes(run: "r") == (try OutcomeSet(outcomes)))
@@ -64,7 +64,7 @@ struct OutcomeStoreTests {
     @Test("concurrent writers of overlapping keys store each key once")
     func concurrentWriters() async throws {
         try await Fixtures.withDatabasePath { path in
-            let store = try OutcomeStore(path: path)
+            let store = try SQLiteOutcomeStore(path: path)
             let outcomes = Fixtures.study(run: "r")
             let inserted = try await withThrowingTaskGroup(of: Int.self) { group in
                 for writer in 0..<8 {
@@ -88,7 +88,7 @@ struct OutcomeStoreTests {
     @Test("a change stream wakes on a new record of its run")
     func changesWakeWatchers() async throws {
         try await Fixtures.withDatabasePath { path in
-            let store = try OutcomeStore(path: path)
+            let store = try SQLiteOutcomeStore(path: path)
             var changes = store.changes(run: "watched").makeAsyncIterator()
             _ = try await store.record(Fixtures.outcomes(run: "other", condition: "clean"))
             _ = try await store.record(Fixtures.outcomes(run: "watched", condition: "clean"))
@@ -100,7 +100,7 @@ struct OutcomeStoreTests {
     @Test("a path that cannot be opened is a precise error")
     func unopenablePath() {
         #expect(throws: OutcomeStoreError.self) {
-            try OutcomeStore(path: "/nonexistent-folder-\(UUID().uuidString)/m.sqlite")
+            try SQLiteOutcomeStore(path: "/nonexistent-folder-\(UUID().uuidString)/m.sqlite")
         }
     }
 }

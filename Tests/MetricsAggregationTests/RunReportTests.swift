@@ -11,7 +11,7 @@ struct RunReportTests {
     func figuresMatchEvaluation() async throws {
         try await Fixtures.withDatabasePath { path in
             let outcomes = Fixtures.study(run: "lora") + Fixtures.outcomes(run: "other", condition: "clean")
-            let store = try OutcomeStore(path: path)
+            let store = try SQLiteOutcomeStore(path: path)
             _ = try await store.record(outcomes)
             let report = try RunReportBuilder(figures: settings).report(
                 try await store.outcomes(run: "lora"), run: "lora")
