@@ -216,8 +216,7 @@ let package = Package(
             name: "services-bench",
             dependencies: [
                 "H2RPC", "RescoringRPC", "RescoringMessages", "RescorerServer", "Rescoring", "RescoringCore",
-                "RescoringWire", "NBest",
-                "NeuralLM", "SeededRandom",
+                "RescoringWire", "NBest", "Simulation", "FirstPass", "Phonetics", "NeuralLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -32,8 +32,20 @@ struct ServicesBenchCommand: AsyncParsableCommand {
     @Option(help: "Adapter to serve and use, as NAME=DIRECTORY.")
     var adapter = "austen-lora-r8=Models/adapters/austen-lora-r8"
 
-    @Option(help: "Sentences the lists are built from (one per line).")
-    var text = "Data/austen/test.txt"
+    @Option(
+        help:
+            "Utterances the lists are simulated from: split:CORPUS/SPLIT (under --data), text:FILE or replay:FILE.jsonl, as nbest-simulator run takes them."
+    )
+    var source = "split:austen/test"
+
+    @Option(help: "Folder the split: sources are read from.")
+    var data = "Data"
+
+    @Option(
+        help:
+            "Partials sent before each final in the after-partials figures: live (the simulator's, one per word, as nbest-simulator --partials sends them) or thirds (every hypothesis cut at one and two thirds)."
+    )
+    var partials = PartialsMode.live
 
     @Option(help: "Utterances (lists) per measurement.")
     var lists = 200
@@ -41,7 +53,7 @@ struct ServicesBenchCommand: AsyncParsableCommand {
     @Option(help: "Hypotheses per final list.")
     var hypotheses = 10
 
-    @Option(help: "Seed of the list perturbations and of nbest-simulator.")
+    @Option(help: "Seed of the simulated lists, here and in nbest-simulator.")
     var seed: UInt64 = 1
 
     @Option(help: "Compute threads of the replica, and engine callers of its in-process peer.")
@@ -103,11 +115,13 @@ struct ServicesBenchCommand: AsyncParsableCommand {
                     "no executable \(path); build it (Scripts/bench-services) or pass --binaries DIR")
             }
         }
+        progress("simulating \(lists) utterances of \(source) (\(partials.rawValue) partials)")
         let workload = try Workload(
-            textFile: text, count: lists, hypotheses: hypotheses, adapter: adapterName, seed: seed)
+            source: source, dataRoot: data, count: lists, hypotheses: hypotheses, partials: partials,
+            adapter: adapterName, seed: seed)
         let engine = try EngineThroughput(
             model: model, adapterName: adapterName, adapterDirectory: adapterDirectory, workload: workload)
-        progress("LM positions of the finals, from scratch and after partials")
+        progress("LM positions of the finals, from scratch and after \(partials.rawValue) partials")
         let work = try PartialsWork(engine: engine.engine, workload: workload)
         if workOnly {
             print(Report.workLine(work))
@@ -184,6 +198,7 @@ struct ServicesBenchCommand: AsyncParsableCommand {
         }
         let report = Report(
             settings: [
+                "source": source, "partials": partials.rawValue,
                 "lists": "\(lists)", "hypotheses": "\(hypotheses)", "seed": "\(seed)",
                 "computeThreads": "\(computeThreads)", "clients": "\(clients)",
                 "latencyStreams": "\(latencyStreams)", "batchingStreams": "\(batchingStreams)",

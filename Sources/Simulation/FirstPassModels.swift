@@ -9,6 +9,14 @@ public struct FirstPassModels: Sendable {
     public var confusion: PhoneticConfusionModel
     public var homophones: HomophoneIndex
 
+    /// The corpora whose word counts decide which words are real, as `nbest-simulator run` and
+    /// `services-bench` read them by default (the demo's lists).
+    public static let defaultCorpora = [
+        "Data/general/train.txt", "Data/austen/train.txt", "Data/conversation/train.txt",
+    ]
+    /// The corpus count below which a word is neither an error nor a homophone, by default.
+    public static let defaultMinimumCount = 2
+
     /// Loads the lexicon and counts words of `corpora`; when none of them exists, the words of
     /// `fallbackText` are counted instead (with `minimumCount` 1) and `note` says so.
     ///

@@ -85,12 +85,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("corpus"),
         help: "Text file whose word counts decide which words are real (repeatable).")
-    var corpora = ["Data/general/train.txt", "Data/austen/train.txt", "Data/conversation/train.txt"]
+    var corpora = FirstPassModels.defaultCorpora
 
     @Option(
         name: .customLong("min-count"), help: "Minimum corpus count for a word to be a homophone or an error."
     )
-    var minCount = 2
+    var minCount = FirstPassModels.defaultMinimumCount
 
     @Option(
         name: .customLong("bearer-token-file"),
