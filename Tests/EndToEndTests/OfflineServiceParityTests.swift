@@ -146,6 +146,6 @@ struct OfflineServiceParityTests {
         aggregator.send(SIGTERM)
         let stopped = try await aggregator.exit(timeout: .seconds(60))
         try #require(stopped.status == 0, "aggregator: \(stopped.stderr)")
-        return (clean.rescoredWER, try await OutcomeStore(path: database).outcomes(run: run))
+        return (clean.rescoredWER, try await SQLiteOutcomeStore(path: database).outcomes(run: run))
     }
 }
