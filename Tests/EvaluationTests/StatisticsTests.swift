@@ -50,7 +50,15 @@ struct StatisticsTests {
     @Test func mapssweRejectsBadInput() {
         #expect(throws: EvaluationError.self) { try MatchedPairsTest(errorsA: [1], errorsB: [1, 2]) }
         #expect(throws: EvaluationError.self) { try MatchedPairsTest(errorsA: [], errorsB: []) }
-        #expect(throws: EvaluationError.self) { try MatchedPairsTest(errorsA: [2], errorsB: [1]) }
+    }
+
+    /// One utterance leaves no variance estimate: the test cannot reject, so a one-utterance
+    /// report still has its other figures (it used to throw and fail the aggregator's report).
+    @Test func mapssweOnOneDifferingUtteranceCannotReject() throws {
+        let single = try MatchedPairsTest(errorsA: [2], errorsB: [1])
+        #expect(single.pValue == 1)
+        #expect(single.statistic == nil)
+        #expect(single.meanDifference == 1)
     }
 
     @Test func bootstrapIsDeterministicPerSeedAndValidatesInput() throws {

@@ -10,7 +10,10 @@
 /// Degenerate cases: if every Z_i is 0 the systems are indistinguishable, W = 0 and p = 1; if
 /// σ̂ = 0 but μ̂ ≠ 0 (every utterance differs by the same non-zero amount), W is unbounded
 /// (`nil`, so results stay JSON-encodable; its sign is μ̂'s) and p = 0.
-/// n = 1 leaves no variance estimate: p = 1 if Z_1 = 0, otherwise the test throws.
+/// n = 1 leaves no variance estimate: whatever Z_1 is, one utterance cannot show that the systems
+/// differ, so p = 1 and W is `nil` (σ̂ is reported as 0). A report over a one-utterance run (a smoke
+/// run, a Kubernetes Job with `--utterances 1`) therefore still has every other figure, rather than
+/// failing as a whole because its significance test is undefined.
 public struct MatchedPairsTest: Sendable, Hashable, Codable {
     public var segments: Int
     /// μ̂: mean per-utterance error difference A − B.
@@ -40,8 +43,10 @@ public struct MatchedPairsTest: Sendable, Hashable, Codable {
             return
         }
         guard n > 1 else {
-            throw EvaluationError(
-                .invalidParameter, "MAPSSWE on one differing utterance has no variance estimate")
+            standardDeviation = 0
+            statistic = nil
+            pValue = 1
+            return
         }
         let variance = differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)
         standardDeviation = variance.squareRoot()
