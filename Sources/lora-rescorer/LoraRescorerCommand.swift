@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import ServiceCommandSupport
 
 /// `lora-rescorer`: one rescorer replica (`serve`, the default) and its health probe (`health`).
@@ -14,34 +13,10 @@ struct LoraRescorerCommand: AsyncParsableCommand {
         defaultSubcommand: ServeCommand.self)
 }
 
-/// The entry point: parses, runs, and reports any failure as ONE line on stderr.
-///
-/// ArgumentParser's own `main` prints usage after an error; scripts and container health checks
-/// want a single line to log, and the exit code to act on (64 for usage errors, 1 otherwise).
+/// The entry point: one error line on stderr and an exit code, as every service executable.
 @main
 enum LoraRescorerMain {
     static func main() async {
-        do {
-            var command = try LoraRescorerCommand.parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-            terminateProcess(ExitCode.success.rawValue)
-        } catch {
-            let code = LoraRescorerCommand.exitCode(for: error)
-            if code == .success {
-                // --help and friends: the full text on stdout.
-                print(LoraRescorerCommand.fullMessage(for: error))
-                terminateProcess(ExitCode.success.rawValue)
-            }
-            let message = LoraRescorerCommand.message(for: error)
-            if !message.isEmpty {
-                let line = message.split(whereSeparator: \.isNewline).joined(separator: "; ")
-                FileHandle.standardError.write(Data("lora-rescorer: error: \(line)\n".utf8))
-            }
-            terminateProcess(code.rawValue)
-        }
+        await LoraRescorerCommand.mainReportingOneLine()
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import ServiceCommandSupport
 
 /// `nbest-simulator`: plays the first pass against rescorer replicas (`run`) and probes a
@@ -17,31 +16,10 @@ struct NBestSimulatorCommand: AsyncParsableCommand {
         defaultSubcommand: RunCommand.self)
 }
 
-/// The entry point: parses, runs, and reports any failure as ONE line on stderr (64 for usage
-/// errors, 1 otherwise), as `lora-rescorer` does.
+/// The entry point: one error line on stderr and an exit code, as every service executable.
 @main
 enum NBestSimulatorMain {
     static func main() async {
-        do {
-            var command = try NBestSimulatorCommand.parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-            terminateProcess(ExitCode.success.rawValue)
-        } catch {
-            let code = NBestSimulatorCommand.exitCode(for: error)
-            if code == .success {
-                print(NBestSimulatorCommand.fullMessage(for: error))
-                terminateProcess(ExitCode.success.rawValue)
-            }
-            let message = NBestSimulatorCommand.message(for: error)
-            if !message.isEmpty {
-                let line = message.split(whereSeparator: \.isNewline).joined(separator: "; ")
-                FileHandle.standardError.write(Data("nbest-simulator: error: \(line)\n".utf8))
-            }
-            terminateProcess(code.rawValue)
-        }
+        await NBestSimulatorCommand.mainReportingOneLine()
     }
 }
