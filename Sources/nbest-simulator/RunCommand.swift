@@ -60,6 +60,14 @@ struct RunCommand: AsyncParsableCommand {
     var window = 4
 
     @Option(
+        name: .customLong("record-buffer"),
+        help: "Records held until the aggregator acknowledges them; when full, the run waits (backpressure).")
+    var recordBuffer = 256
+
+    @Option(name: .customLong("record-batch"), help: "Records per Record call to the aggregator.")
+    var recordBatch = 32
+
+    @Option(
         name: .customLong("peer-timeout"),
         help: "Seconds every replica (or the aggregator) may stay unreachable during a run before it fails.")
     var peerTimeout = 30.0
@@ -116,6 +124,11 @@ struct RunCommand: AsyncParsableCommand {
             guard utterances >= 1 else { throw ValidationError("--utterances must be at least 1") }
         }
         guard window >= 1 else { throw ValidationError("--window must be at least 1") }
+        guard recordBuffer >= 1 else { throw ValidationError("--record-buffer must be at least 1") }
+        guard (1...recordBuffer).contains(recordBatch) else {
+            throw ValidationError(
+                "--record-batch must be 1...\(recordBuffer) (the --record-buffer), not \(recordBatch)")
+        }
         guard peerTimeout.isFinite, peerTimeout > 0 else {
             throw ValidationError("--peer-timeout must be positive")
         }
@@ -152,6 +165,8 @@ struct RunCommand: AsyncParsableCommand {
         configuration.adapter = adapter
         configuration.policy = BalancingPolicy(rawValue: balance) ?? .roundRobin
         configuration.window = window
+        configuration.recordBuffer = recordBuffer
+        configuration.recordBatch = recordBatch
         configuration.pacing = PacingSchedule(rate: rate)
         configuration.peerTimeout = .milliseconds(Int((peerTimeout * 1000).rounded()))
         configuration.connectTimeout = .milliseconds(Int((connectTimeout * 1000).rounded()))

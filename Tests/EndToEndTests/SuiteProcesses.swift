@@ -8,7 +8,9 @@ enum SuiteProcesses {
     static let adapterName = "austen-lora-r8"
 
     /// Starts a `lora-rescorer` replica on a free loopback port; returns it and its port.
-    static func startReplica(id: String) async throws -> (RunningProcess, Int) {
+    /// `extraArguments` (e.g. `--metrics-port 0`) are appended to `serve`'s.
+    static func startReplica(id: String, extraArguments: [String] = []) async throws -> (RunningProcess, Int)
+    {
         try await RunningProcess.startServer(
             try BuiltProducts.executable("lora-rescorer"),
             [
@@ -16,7 +18,7 @@ enum SuiteProcesses {
                 "\(adapterName)=\(root.appendingPathComponent("Models/adapters/\(adapterName)").path)",
                 "--port", "0",
                 "--replica-id", id, "--log-level", "warning",
-            ], listeningLine: "lora-rescorer listening on ")
+            ] + extraArguments, listeningLine: "lora-rescorer listening on ")
     }
 
     /// Starts `nbest-simulator` from the package root (so `Data/` and the corpora resolve).
