@@ -57,6 +57,11 @@ struct SimulatorErrorTests {
             (["--source", "text:/no/such/file.txt"], "/no/such/file.txt does not exist"),
             (["--source", "replay:/no/such/lists.jsonl"], "/no/such/lists.jsonl does not exist"),
             (["--rate", "0"], "--rate must be positive"),
+            (["--record-buffer", "0"], "--record-buffer must be at least 1"),
+            (
+                ["--record-buffer", "8", "--record-batch", "9"],
+                "--record-batch must be 1...8 (the --record-buffer), not 9"
+            ),
         ])
     func badInput(extra: [String], needle: String) async throws {
         let exit = try await Self.run(
