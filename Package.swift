@@ -341,7 +341,7 @@ let package = Package(
         /// The `secondpass` command line, run as a process on fixture files.
         .testTarget(
             name: "CLITests",
-            dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM", "Pretraining"],
+            dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM", "Pretraining", "FirstPass"],
             exclude: ["Fixtures"]),
     ]
 )

@@ -35,9 +35,9 @@ struct BenchSimCommand: ParsableCommand {
             throw ValidationError("--input \(input) holds no reference sentence")
         }
         let loadStart = ContinuousClock.now
-        let confusionModel = try model.loadModel(fallbackText: text, parameters: simulator.parameters)
-        let engine = try NBestSimulator(
-            model: confusionModel, parameters: simulator.parameters, seed: simulator.seed)
+        let parameters = try simulator.resolved()
+        let confusionModel = try model.loadModel(fallbackText: text, parameters: parameters)
+        let engine = try NBestSimulator(model: confusionModel, parameters: parameters, seed: simulator.seed)
         let loadTime = ContinuousClock.now - loadStart
         if !json { print("model load: \(loadTime)") }
         var rates: [Double] = []
@@ -60,7 +60,8 @@ struct BenchSimCommand: ParsableCommand {
                 "utterances_per_second_median": rates[rates.count / 2], "utterances_per_second_min": rates[0],
                 "utterances_per_second_max": rates[rates.count - 1], "runs": Double(runs),
                 "count": Double(count),
-                "words_per_utterance": Double(words) / Double(count), "list_size": Double(simulator.listSize),
+                "words_per_utterance": Double(words) / Double(count),
+                "list_size": Double(parameters.listSize),
                 "model_load_seconds": Double(loadTime.components.seconds)
                     + Double(loadTime.components.attoseconds) * 1e-18,
             ]
@@ -74,6 +75,6 @@ struct BenchSimCommand: ParsableCommand {
                 format:
                     "simulated utterances/s: median %.0f (min %.0f, max %.0f) over %d runs of %d utterances, %.1f words/utterance, N=%d",
                 rates[rates.count / 2], rates.first!, rates.last!, runs, count, Double(words) / Double(count),
-                simulator.listSize))
+                parameters.listSize))
     }
 }

@@ -16,6 +16,11 @@ struct CalibrateCommand: ParsableCommand {
     @Flag(help: "Fit the simulator's parameters so its profile on the file's references matches the file's.")
     var fit = false
 
+    @Option(
+        name: .customLong("parameters-out"),
+        help: "With --fit: write the fitted simulator parameters here as JSON ('simulate --parameters').")
+    var parametersOut: String?
+
     @Option(help: "References used for fitting (the first ones of the file).")
     var sample: Int = 200
 
@@ -28,6 +33,7 @@ struct CalibrateCommand: ParsableCommand {
     @OptionGroup var model: PhoneticModelOptions
 
     func validate() throws {
+        if parametersOut != nil, !fit { throw ValidationError("--parameters-out needs --fit") }
         guard sample >= 1 else { throw ValidationError("--sample must be at least 1, got \(sample)") }
         guard maxEvaluations >= 1 else {
             throw ValidationError("--max-evaluations must be at least 1, got \(maxEvaluations)")
@@ -61,6 +67,17 @@ struct CalibrateCommand: ParsableCommand {
                 parameters.targetWER ?? 0, parameters.deletionBias, parameters.insertionBias,
                 parameters.splitMergeBias, parameters.acousticScale, parameters.noiseScale,
                 parameters.listSize))
+        if let parametersOut {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            do {
+                try encoder.encode(parameters).write(to: URL(fileURLWithPath: parametersOut))
+            } catch {
+                throw ValidationError(
+                    "cannot write --parameters-out \(parametersOut): \(error.localizedDescription)")
+            }
+            print("  written to \(parametersOut)")
+        }
         print("")
         print("achieved (simulated)" + String(repeating: " ", count: 26) + "| target")
         let achievedLines = result.achieved.formatted().split(separator: "\n")

@@ -74,10 +74,10 @@ struct DemoCommand: AsyncParsableCommand {
         let engine = try loadEngine()
         let systems: [String?] = [nil] + engine.adapterNames.sorted()
         print("model: \(engine.modelID); adapters: \(engine.adapterNames.sorted().joined(separator: ", "))")
+        let parameters = try simulator.resolved()
         let confusion = try phonetics.loadModel(
-            fallbackText: references.joined(separator: "\n"), parameters: simulator.parameters)
-        let firstPass = try NBestSimulator(
-            model: confusion, parameters: simulator.parameters, seed: simulator.seed)
+            fallbackText: references.joined(separator: "\n"), parameters: parameters)
+        let firstPass = try NBestSimulator(model: confusion, parameters: parameters, seed: simulator.seed)
 
         let services = StandardServices.adding(
             health: HealthService(), to: [LanguageModelRescorer(engine: engine, replicaID: "demo-0")])

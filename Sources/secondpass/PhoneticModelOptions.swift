@@ -47,16 +47,25 @@ struct PhoneticModelOptions: ParsableArguments {
     }
 }
 
-/// Simulator knobs shared by `simulate` and `bench-sim`.
+/// Simulator knobs shared by `simulate`, `bench-sim` and `demo`.
+///
+/// The knobs start from `--parameters FILE` (what `secondpass calibrate --fit --parameters-out`
+/// writes) or from the simulator's defaults; each flag given overrides its field, so a
+/// calibrated profile can be reused at another error rate with `--target-wer`.
 struct SimulatorOptions: ParsableArguments {
+    private static let defaults = SimulatorParameters()
+
     @Option(help: "Seed of the simulation (the same seed gives the same lists).")
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("n"), help: "Hypotheses per N-best list.")
-    var listSize: Int = 10
+    @Option(help: "Simulator parameters as JSON (from 'secondpass calibrate --fit --parameters-out').")
+    var parameters: String?
 
-    @Option(help: "Expected 1-best word error rate, in [0, 0.95].")
-    var targetWER: Double = 0.1
+    @Option(name: .customLong("n"), help: "Hypotheses per N-best list (default \(defaults.listSize)).")
+    var listSize: Int?
+
+    @Option(help: "Expected 1-best word error rate, in [0, 0.95] (default \(defaults.targetWER ?? 0)).")
+    var targetWER: Double?
 
     @Option(
         help:
@@ -64,36 +73,58 @@ struct SimulatorOptions: ParsableArguments {
     )
     var referenceInListRate: Double?
 
-    @Option(help: "LM weight λ in total = acoustic + λ·LM.")
-    var lmWeight: Double = 0.5
+    @Option(help: "LM weight λ in total = acoustic + λ·LM (default \(defaults.lmWeight)).")
+    var lmWeight: Double?
 
-    @Option(help: "Gumbel noise scale σ (list diversity).")
-    var noiseScale: Double = 1
+    @Option(help: "Gumbel noise scale σ, the list diversity (default \(defaults.noiseScale)).")
+    var noiseScale: Double?
 
-    @Option(help: "Relative bias of deletion arcs (log-odds against substitutions).")
-    var deletionBias: Double = SimulatorParameters().deletionBias
+    @Option(
+        help:
+            "Relative bias of deletion arcs, log-odds against substitutions (default \(defaults.deletionBias))."
+    )
+    var deletionBias: Double?
 
-    @Option(help: "Relative bias of insertion arcs.")
-    var insertionBias: Double = SimulatorParameters().insertionBias
+    @Option(help: "Relative bias of insertion arcs (default \(defaults.insertionBias)).")
+    var insertionBias: Double?
 
-    @Option(help: "Relative bias of word split and merge arcs.")
-    var splitMergeBias: Double = SimulatorParameters().splitMergeBias
+    @Option(help: "Relative bias of word split and merge arcs (default \(defaults.splitMergeBias)).")
+    var splitMergeBias: Double?
 
-    @Option(help: "Acoustic penalty κ per unit of phonetic distance.")
-    var acousticScale: Double = SimulatorParameters().acousticScale
+    @Option(help: "Acoustic penalty κ per unit of phonetic distance (default \(defaults.acousticScale)).")
+    var acousticScale: Double?
 
-    var parameters: SimulatorParameters {
-        var parameters = SimulatorParameters()
-        parameters.deletionBias = deletionBias
-        parameters.insertionBias = insertionBias
-        parameters.splitMergeBias = splitMergeBias
-        parameters.acousticScale = acousticScale
-        parameters.listSize = listSize
-        parameters.targetWER = targetWER
-        parameters.referenceInListRate = referenceInListRate
-        parameters.lmWeight = lmWeight
-        parameters.noiseScale = noiseScale
-        return parameters
+    /// The `--parameters` file (or the defaults) with every given flag applied, validated.
+    ///
+    /// - Throws: `ValidationError` naming the file when it cannot be read or decoded, or the
+    ///   first bad field.
+    func resolved() throws -> SimulatorParameters {
+        var resolved = Self.defaults
+        if let parameters {
+            do {
+                resolved = try JSONDecoder().decode(
+                    SimulatorParameters.self, from: Data(readText(parameters).utf8))
+            } catch let error as ValidationError {
+                throw error
+            } catch {
+                throw ValidationError("\(parameters) is not a simulator parameter file: \(error)")
+            }
+        }
+        if let listSize { resolved.listSize = listSize }
+        if let targetWER { resolved.targetWER = targetWER }
+        if let referenceInListRate { resolved.referenceInListRate = referenceInListRate }
+        if let lmWeight { resolved.lmWeight = lmWeight }
+        if let noiseScale { resolved.noiseScale = noiseScale }
+        if let deletionBias { resolved.deletionBias = deletionBias }
+        if let insertionBias { resolved.insertionBias = insertionBias }
+        if let splitMergeBias { resolved.splitMergeBias = splitMergeBias }
+        if let acousticScale { resolved.acousticScale = acousticScale }
+        do {
+            try resolved.validate()
+        } catch {
+            throw ValidationError("simulator parameters: \(error.message)")
+        }
+        return resolved
     }
 }
 

@@ -28,8 +28,7 @@ struct SimulateCommand: ParsableCommand {
         guard !nonEmptyLines(text).isEmpty else {
             throw ValidationError("--input \(input) holds no reference sentence")
         }
-        let parameters = simulator.parameters
-        do { try parameters.validate() } catch { throw ValidationError(error.message) }
+        let parameters = try simulator.resolved()
         let confusionModel = try model.loadModel(fallbackText: text, parameters: parameters)
         let engine = try NBestSimulator(model: confusionModel, parameters: parameters, seed: simulator.seed)
         var records: [NBestRecord] = []
