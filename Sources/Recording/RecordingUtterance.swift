@@ -22,12 +22,23 @@ public struct RecordingUtterance: Sendable, Hashable {
 
     /// Every (sentence, voice) pair, sentence-major; `lines` are the source file's lines (blank
     /// ones keep their number so ids match line numbers, and become empty-transcript failures).
+    ///
+    /// - Parameters:
+    ///   - words: when given, only lines with that many words are spoken (ids still number the
+    ///     file's lines), e.g. the simulator's `4...24`, so real and simulated lists describe the
+    ///     same sentences.
+    ///   - limit: the first `limit` lines chosen (after the `words` filter).
     public static func plan(
-        lines: [String], idPrefix: String, voices: [String], snr: Double?, limit: Int? = nil
+        lines: [String], idPrefix: String, voices: [String], snr: Double?, words: ClosedRange<Int>? = nil,
+        limit: Int? = nil
     ) -> [RecordingUtterance] {
-        let chosen = limit.map { Array(lines.prefix($0)) } ?? lines
+        var chosen = Array(lines.enumerated())
+        if let words {
+            chosen = chosen.filter { words.contains($0.element.split(separator: " ").count) }
+        }
+        if let limit { chosen = Array(chosen.prefix(limit)) }
         let noise = snr.map { "-snr\(formatted($0))" } ?? ""
-        return chosen.enumerated().flatMap { index, line in
+        return chosen.flatMap { index, line in
             voices.map { voice in
                 RecordingUtterance(
                     id: "\(idPrefix)-\(String(format: "%06d", index + 1))-\(voice)\(noise)",

@@ -41,6 +41,12 @@ struct RecordCommand: ParsableCommand {
     @Option(help: "Worker threads, one decoder each.")
     var jobs: Int = 2
 
+    @Option(
+        help: ArgumentHelp(
+            "Speak only sentences of MIN-MAX words, e.g. 4-24 (the simulator's range).",
+            discussion: "Ids keep numbering the file's lines; --limit counts the sentences kept."))
+    var words: String?
+
     @Option(help: "Record only the first N sentences.")
     var limit: Int?
 
@@ -64,6 +70,12 @@ struct RecordCommand: ParsableCommand {
         guard nbest >= 1 else { throw ValidationError("--nbest must be at least 1") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if words != nil {
+            _ = try wordRange()
+            guard audioList == nil else {
+                throw ValidationError("--words applies to --text and --split only")
+            }
+        }
         if let noiseSNR, !noiseSNR.isFinite { throw ValidationError("--noise-snr must be a finite number") }
     }
 
@@ -98,6 +110,16 @@ struct RecordCommand: ParsableCommand {
                 final.recorded, final.failed, final.skipped, final.seconds, rate, output))
     }
 
+    /// `--words MIN-MAX` as a range.
+    private func wordRange() throws -> ClosedRange<Int>? {
+        guard let words else { return nil }
+        let bounds = words.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        guard bounds.count == 2, let low = bounds[0], let high = bounds[1], 1 <= low, low <= high else {
+            throw ValidationError("--words must be MIN-MAX with 1 <= MIN <= MAX, not '\(words)'")
+        }
+        return low...high
+    }
+
     /// Sentences × voices from `--text` or `--split`; ids number the source file's lines.
     private func spokenUtterances() throws -> [RecordingUtterance] {
         let source = text ?? "\(data)/\(split!).txt"
@@ -109,7 +131,8 @@ struct RecordCommand: ParsableCommand {
             idPrefix ?? split?.replacingOccurrences(of: "/", with: "-")
             ?? URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
         return RecordingUtterance.plan(
-            lines: lines, idPrefix: prefix, voices: voiceList, snr: noiseSNR, limit: limit)
+            lines: lines, idPrefix: prefix, voices: voiceList, snr: noiseSNR, words: try wordRange(),
+            limit: limit)
     }
 
     /// The utterances of an `--audio-list` file (noise, if asked for, is added to them too).

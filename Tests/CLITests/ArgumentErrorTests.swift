@@ -19,6 +19,7 @@ struct ArgumentErrorTests {
             (["demo", "--utterances", "0"], "--utterances"),
             (["bench-sim", "--input", "x.txt", "--runs", "0"], "--runs"),
             (["calibrate", "x.jsonl", "--sample", "0"], "--sample"),
+            (["record", "--split", "austen/test", "--output", "x.jsonl", "--words", "24-4"], "--words"),
             (["train", "--base", "b", "--output", "o", "--steps", "0"], "--steps"),
             (["simulate", "--input", "x.txt", "--min-count", "0"], "--min-count"),
             (["no-such-command"], "no-such-command"),

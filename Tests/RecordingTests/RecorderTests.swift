@@ -27,6 +27,16 @@ struct RecorderTests {
         }
     }
 
+    @Test func aWordRangeKeepsTheFilesLineNumbersAndTheLimitCountsKeptSentences() {
+        let lines = [
+            "too short", "", "elinor first spoke to him", "a b c d e f g", "they were silent", "x y z w",
+        ]
+        let utterances = RecordingUtterance.plan(
+            lines: lines, idPrefix: "t", voices: ["slt"], snr: nil, words: 4...6, limit: 2)
+        #expect(utterances.map(\.id) == ["t-000003-slt", "t-000006-slt"])
+        #expect(utterances.map(\.reference) == ["elinor first spoke to him", "x y z w"])
+    }
+
     @Test func badAudioAndEmptyTranscriptsAreRecordedAsFailures() throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
