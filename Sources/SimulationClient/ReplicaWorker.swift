@@ -44,6 +44,9 @@ struct ReplicaWorker: Sendable {
                 }
                 if let current = epoch { await coordinator.lost(slot, epoch: current, error: nil) }
             } catch {
+                // The run is over and its end cancelled this worker: a stream closed on purpose.
+                if Task.isCancelled { return }
+                if await coordinator.isFinished { return }
                 if let current = epoch {
                     logger.warning(
                         "replica stream failed", metadata: ["replica": "\(endpoint)", "error": "\(error)"])
