@@ -1,5 +1,7 @@
+import Adaptation
 import Foundation
 import NeuralLM
+import RescoringCore
 
 /// `lm-bench`: scoring and training throughput of the NeuralLM engine, as JSON on stdout.
 ///
@@ -175,6 +177,7 @@ case "run":
             }
         report["training_tokens_per_s"] = Double(trainTokens) / trainTime
         report["training_gflops"] = trainFlops / trainTime / 1e9
+        report.merge(try mwerFigures(model: model, workload: workload), uniquingKeysWith: { $1 })
         report["peak_rss_mib"] = peakRSS()
         let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
