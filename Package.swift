@@ -200,7 +200,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
-        .executableTarget(name: "lm-bench", dependencies: ["NeuralLM"], path: "Benchmarks/LMBench"),
+        .executableTarget(
+            name: "lm-bench", dependencies: ["NeuralLM", "Adaptation", "RescoringCore"],
+            path: "Benchmarks/LMBench"),
         /// Starts lora-rescorer and measures what abusive clients cost it (Scripts/bench-abuse).
         .executableTarget(
             name: "abuse-bench",

@@ -7,12 +7,15 @@ struct Workload: Codable {
     var scoringBatches: [[[Int]]]
     /// Training batches of `[BOS …]` sequences, 16 × 64 tokens each.
     var trainingBatches: [[[Int]]]
+    /// MWER training steps: 8 N-best lists of 10 hypotheses (no BOS/EOS) each.
+    var mwerBatches: [[MWERList]]
     var threads: Int
     var repeats: Int
 
     enum CodingKeys: String, CodingKey {
         case scoringBatches = "scoring_batches"
         case trainingBatches = "training_batches"
+        case mwerBatches = "mwer_batches"
         case threads
         case repeats
     }
@@ -56,7 +59,37 @@ struct Workload: Codable {
                         + (0..<63).map { _ in Int.random(in: 3..<config.vocabSize, using: &rng) }
                 })
         }
+        var mwer: [[MWERList]] = []
+        for _ in 0..<4 {
+            mwer.append(
+                (0..<8).map { _ in
+                    let hypotheses = nBestList(size: 10, vocabulary: config.vocabSize, rng: &rng)
+                    return MWERList(
+                        hypotheses: hypotheses,
+                        firstPass: hypotheses.map { _ in -Double.random(in: 0...5, using: &rng) },
+                        errors: hypotheses.indices.map {
+                            $0 == 0 ? 0 : Double(Int.random(in: 1...4, using: &rng))
+                        },
+                        words: hypotheses.map(\.count))
+                })
+        }
         return Workload(
-            scoringBatches: scoring, trainingBatches: training, threads: threads, repeats: repeats)
+            scoringBatches: scoring, trainingBatches: training, mwerBatches: mwer, threads: threads,
+            repeats: repeats)
+    }
+}
+
+/// One N-best list of the MWER case: hypotheses with first-pass scores, word errors and lengths.
+struct MWERList: Codable {
+    var hypotheses: [[Int]]
+    var firstPass: [Double]
+    var errors: [Double]
+    var words: [Int]
+
+    enum CodingKeys: String, CodingKey {
+        case hypotheses
+        case firstPass = "first_pass"
+        case errors
+        case words
     }
 }

@@ -1,7 +1,10 @@
+import Adaptation
 import Foundation
 import NeuralLM
+import RescoringCore
 
-/// `lm-bench`: scoring and training throughput of the NeuralLM engine, as JSON on stdout.
+/// `lm-bench`: scoring, training and MWER training throughput of the NeuralLM engine, as JSON
+/// on stdout.
 ///
 /// Usage: `lm-bench prepare DIR [--threads N] [--repeats R]` writes a random base-size model
 /// (Hugging Face layout) and `workload.json`; `lm-bench run DIR [--only-training]` measures it.
@@ -57,7 +60,8 @@ let usage = """
     Usage: lm-bench prepare DIR [--threads N] [--repeats R]
            lm-bench run DIR [--only-training]
       prepare           write a random base-size model (Hugging Face layout) and workload.json to DIR
-      run               measure scoring and training throughput on DIR; prints one JSON object
+      run               measure scoring, training and MWER training throughput on DIR; prints
+                        one JSON object
       --threads N       BLAS threads (default 1)
       --repeats R       timings per figure, after a warm-up; the median is reported (default 3)
       --only-training   skip the scoring figures (reported as 0), for profiling
@@ -175,6 +179,7 @@ case "run":
             }
         report["training_tokens_per_s"] = Double(trainTokens) / trainTime
         report["training_gflops"] = trainFlops / trainTime / 1e9
+        report.merge(try mwerFigures(model: model, workload: workload), uniquingKeysWith: { $1 })
         report["peak_rss_mib"] = peakRSS()
         let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))

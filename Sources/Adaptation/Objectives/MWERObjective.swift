@@ -31,37 +31,56 @@ public enum MWERObjective {
         try model.sentenceLogProbabilities(example.candidates.map(\.tokens)).map(Double.init)
     }
 
+    /// Hypotheses' tokens (BOS … EOS framing included) that one batched pass of `evaluate` takes
+    /// at most, unless a single list is longer. Bounds the kept activations and head
+    /// exponentials (about 100 KB per token for the base model: 200 MB at this budget) while
+    /// each layer's GEMMs stay large enough to run near the sgemm peak.
+    public static let defaultTokenBudget = 2048
+
     /// Mean MWER loss over `examples` and its gradients, plus `clmWeight` × the causal-LM loss of
     /// `clmBatch` when given (the CLM regulariser).
+    ///
+    /// All hypotheses of all lists go through the model together, in as few passes as
+    /// `tokenBudget` allows (a list is never split: its loss needs every hypothesis's score).
+    /// Each pass is one `weightedLossAndGradients`: the forward gives every lm_j = −NLL_j, the
+    /// lists' losses give ∂L/∂lm_j, and one backward propagates Σ_j −(∂L/∂lm_j)/lists · NLL_j.
+    /// This equals one forward/backward per hypothesis, dropout masks included.
     public static func evaluate(
         model: GPT2Model, examples: [MWERExample], fusion: ScoreFusion, clmBatch: TokenBatch? = nil,
-        clmWeight: Double = 0, dropout: inout SeededGenerator?
+        clmWeight: Double = 0, dropout: inout SeededGenerator?, tokenBudget: Int = defaultTokenBudget
     ) throws -> ObjectiveResult {
         guard !examples.isEmpty else { throw NeuralLMError(.invalidData, "MWER batch has no N-best lists") }
+        guard tokenBudget > 0 else {
+            throw NeuralLMError(
+                .invalidConfiguration, "MWER token budget must be positive, got \(tokenBudget)")
+        }
         let bos = model.config.bosTokenId
         let eos = model.config.eosTokenId
         var result = ObjectiveResult(loss: 0, gradients: [:], tokenCount: 0)
         var mwer = 0.0
         let listWeight = 1 / Double(examples.count)
-        for example in examples {
-            // One forward/backward per hypothesis gives both lm_j and ∇NLL_j.
-            var perHypothesis: [LossAndGradients] = []
-            for candidate in example.candidates {
-                let framed = [bos] + candidate.tokens + [eos]
-                perHypothesis.append(
-                    try model.lossAndGradients(
-                        TokenBatch(sequences: [framed]), normalizer: 1, dropout: &dropout))
+        for lists in passes(examples, tokenBudget: tokenBudget) {
+            let framed = lists.flatMap { $0.candidates.map { [bos] + $0.tokens + [eos] } }
+            guard !framed.isEmpty else { continue }
+            var passLoss = 0.0
+            let pass = try model.weightedLossAndGradients(TokenBatch(sequences: framed), dropout: &dropout) {
+                nll in
+                var weights: [Double] = []
+                var offset = 0
+                for example in lists {
+                    let count = example.candidates.count
+                    let lm = nll[offset..<(offset + count)].map { -$0 }
+                    let (loss, gradLM) = listLoss(example, lmScores: lm, fusion: fusion)
+                    passLoss += loss * listWeight
+                    // ∂L/∂θ = Σ_j ∂L/∂lm_j · ∂lm_j/∂θ = Σ_j (−∂L/∂lm_j) · ∇NLL_j.
+                    weights += gradLM.map { -$0 * listWeight }
+                    offset += count
+                }
+                return weights
             }
-            let lm = perHypothesis.map { -$0.lossSum }
-            let (loss, gradLM) = listLoss(example, lmScores: lm, fusion: fusion)
-            mwer += loss * listWeight
-            for (item, g) in zip(perHypothesis, gradLM) where g != 0 {
-                // ∂L/∂θ += ∂L/∂lm · ∂lm/∂θ = g · (−∇NLL).
-                result.accumulate(
-                    ObjectiveResult(loss: 0, gradients: item.gradients, tokenCount: 0),
-                    weight: -g * listWeight)
-            }
-            result.tokenCount += perHypothesis.reduce(0) { $0 + $1.tokenCount }
+            mwer += passLoss
+            result.accumulate(
+                ObjectiveResult(loss: 0, gradients: pass.gradients, tokenCount: pass.tokenCount))
         }
         result.loss = mwer
         result.components["mwer"] = mwer
@@ -72,6 +91,25 @@ public enum MWERObjective {
                 weight: clmWeight)
             result.components["clm"] = clm.loss
         }
+        return result
+    }
+
+    /// Consecutive runs of whole lists whose framed hypotheses total at most `tokenBudget`
+    /// tokens (a longer list is a run of its own).
+    static func passes(_ examples: [MWERExample], tokenBudget: Int) -> [ArraySlice<MWERExample>] {
+        var result: [ArraySlice<MWERExample>] = []
+        var start = 0
+        var tokens = 0
+        for (index, example) in examples.enumerated() {
+            let size = example.candidates.reduce(0) { $0 + $1.tokens.count + 2 }
+            if index > start, tokens + size > tokenBudget {
+                result.append(examples[start..<index])
+                start = index
+                tokens = 0
+            }
+            tokens += size
+        }
+        result.append(examples[start...])
         return result
     }
 

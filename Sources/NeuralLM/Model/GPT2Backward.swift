@@ -23,26 +23,48 @@ extension GPT2Model {
     public func lossAndGradients(
         _ batch: TokenBatch, normalizer: Int? = nil, dropout: inout SeededGenerator?
     ) throws -> LossAndGradients {
+        try validateTraining(batch)
+        let output = trunk(sequences: batch.sequences, keepTrace: true, dropout: &dropout)
+        let targets = Self.nextTokenTargets(batch.sequences)
+        let tokenCount = targets.count - batch.sequences.count
+        let scale = 1 / Float(normalizer ?? tokenCount)
+        let head = headBackward(hidden: output.hidden, targets: targets, scale: scale)
+        let gradients = trunkBackward(
+            trace: output.trace!, gradHidden: head.gradHidden, gradEmbedding: head.gradEmbedding)
+        return LossAndGradients(lossSum: head.lossSum, tokenCount: tokenCount, gradients: gradients)
+    }
+
+    /// Checks that a training batch is non-empty and every sequence predicts at least one token.
+    func validateTraining(_ batch: TokenBatch) throws {
         try validate(sequences: batch.sequences)
         if batch.sequences.isEmpty { throw NeuralLMError(.invalidInput, "batch is empty") }
         if let short = batch.sequences.firstIndex(where: { $0.count < 2 }) {
             throw NeuralLMError(
                 .invalidInput, "sequence \(short) has fewer than two tokens, nothing to predict")
         }
-        let output = trunk(sequences: batch.sequences, keepTrace: true, dropout: &dropout)
-        let trace = output.trace!
+    }
+
+    /// The next token of every packed row (`nil` on each sequence's last row, which predicts nothing).
+    static func nextTokenTargets(_ sequences: [[Int]]) -> [Int?] {
         var targets: [Int?] = []
-        for sequence in batch.sequences {
+        for sequence in sequences {
             targets += sequence.dropFirst().map { Optional($0) } + [nil]
         }
-        let tokenCount = targets.count - batch.sequences.count
-        let scale = 1 / Float(normalizer ?? tokenCount)
+        return targets
+    }
+
+    /// Backward from the gradient of the ln_f output through the blocks to the embeddings.
+    ///
+    /// - Parameters:
+    ///   - gradEmbedding: the head's contribution to the tied token-embedding gradient (ignored
+    ///     when embeddings are frozen).
+    /// - Returns: gradients of every trainable parameter by name.
+    func trunkBackward(trace: ForwardTrace, gradHidden: Tensor, gradEmbedding: Tensor) -> [String: Tensor] {
         var gradients: [String: Tensor] = [:]
-        let head = headBackward(hidden: output.hidden, targets: targets, scale: scale)
-        var gradEmbedding = head.gradEmbedding
+        var gradEmbedding = gradEmbedding
         let final = LayerNormKernel.backward(
             input: trace.finalInput, gamma: finalNorm.weight, mean: trace.finalMean, rstd: trace.finalRstd,
-            gradOutput: head.gradHidden)
+            gradOutput: gradHidden)
         if finalNorm.requiresGrad {
             gradients["transformer.ln_f.weight"] = final.gradGamma
             gradients["transformer.ln_f.bias"] = final.gradBeta
@@ -69,65 +91,11 @@ extension GPT2Model {
             gradients["transformer.wte.weight"] = gradEmbedding
             gradients["transformer.wpe.weight"] = gradPosition
         }
-        return LossAndGradients(lossSum: head.lossSum, tokenCount: tokenCount, gradients: gradients)
-    }
-
-    /// Cross-entropy through the tied head: loss sum, gradient to the hidden states, and the
-    /// head's contribution to the token-embedding gradient (empty if embeddings are frozen).
-    private func headBackward(
-        hidden: Tensor, targets: [Int?], scale: Float
-    ) -> (lossSum: Double, gradHidden: Tensor, gradEmbedding: Tensor) {
-        let c = config.nEmbd
-        let v = config.vocabSize
-        var lossSum = 0.0
-        var gradHidden = Tensor(zeros: hidden.shape)
-        var gradEmbedding = Tensor(zeros: embeddingsRequireGrad ? tokenEmbedding.shape : [0])
-        var logits = [Float](repeating: 0, count: min(Self.headChunkRows, hidden.rows) * v)
-        var start = 0
-        while start < hidden.rows {
-            let count = min(Self.headChunkRows, hidden.rows - start)
-            hidden.withUnsafePointer { h in
-                tokenEmbedding.withUnsafePointer { wte in
-                    logits.withUnsafeMutablePointer { out in
-                        BLAS.gemm(
-                            transposeB: true, m: count, n: v, k: c, a: h + start * c, lda: c, b: wte, ldb: c,
-                            c: out, ldc: v)
-                        for row in 0..<count {
-                            let base = out + row * v
-                            guard let target = targets[start + row] else {
-                                base.update(repeating: 0, count: v)
-                                continue
-                            }
-                            let maximum = FastMath.max(base, count: v)
-                            let targetLogit = base[target]
-                            let sum = FastMath.expShiftedInPlace(base, count: v, shift: maximum)
-                            lossSum -= Double(targetLogit - maximum - Float.logOf(sum))
-                            let factor = scale / sum
-                            for j in 0..<v { base[j] *= factor }
-                            base[target] -= scale
-                        }
-                        gradHidden.withUnsafeMutablePointer { dh in
-                            BLAS.gemm(
-                                m: count, n: c, k: v, a: out, lda: v, b: wte, ldb: c, c: dh + start * c,
-                                ldc: c)
-                        }
-                        if embeddingsRequireGrad {
-                            gradEmbedding.withUnsafeMutablePointer { dw in
-                                BLAS.gemm(
-                                    transposeA: true, m: v, n: c, k: count, a: out, lda: v, b: h + start * c,
-                                    ldb: c, beta: 1, c: dw, ldc: c)
-                            }
-                        }
-                    }
-                }
-            }
-            start += count
-        }
-        return (lossSum, gradHidden, gradEmbedding)
+        return gradients
     }
 
     /// Backward through one block; records parameter gradients and returns the input gradient.
-    private func blockBackward(
+    func blockBackward(
         layer: Int, trace: BlockTrace, segments: [PackedSegment], gradOutput: Tensor,
         gradients: inout [String: Tensor]
     ) -> Tensor {

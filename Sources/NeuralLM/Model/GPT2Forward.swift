@@ -36,10 +36,12 @@ extension GPT2Model {
     ///   - past: optional cached prefix per segment.
     ///   - keepTrace: keep activations for `backward`.
     ///   - dropout: when non-nil, training-mode dropout with this generator.
+    ///   - sequenceMajorDropout: draw every mask sequence by sequence before the pass (see
+    ///     `SequenceMajorDropout`) instead of layer by layer over the whole batch.
     func trunk(
         sequences: [[Int]], past: [KeyValueCache?]? = nil, keepTrace: Bool = false,
         returnPresents: Bool = false,
-        dropout: inout SeededGenerator?, routing: AdapterRouting? = nil
+        dropout: inout SeededGenerator?, sequenceMajorDropout: Bool = false, routing: AdapterRouting? = nil
     ) -> TrunkOutput {
         let c = config.nEmbd
         var segments: [PackedSegment] = []
@@ -53,6 +55,9 @@ extension GPT2Model {
             positions += (0..<sequence.count).map { pastLength + $0 }
         }
         let rows = tokens.count
+        let plan: SequenceMajorDropout? =
+            sequenceMajorDropout && dropout != nil
+            ? SequenceMajorDropout(config: config, segments: segments, rng: &dropout!) : nil
         var x = Tensor(zeros: [rows, c])
         x.storage.withUnsafeMutableBufferPointer { out in
             tokenEmbedding.storage.withUnsafeBufferPointer { wte in
@@ -66,10 +71,12 @@ extension GPT2Model {
             }
         }
         var embeddingMask: [Float]? = nil
-        if dropout != nil, config.embdPdrop > 0 {
+        if let plan {
+            embeddingMask = plan.embedding
+        } else if dropout != nil, config.embdPdrop > 0 {
             embeddingMask = Dropout.mask(count: x.count, probability: config.embdPdrop, rng: &dropout!)
-            Dropout.apply(embeddingMask!, to: &x)
         }
+        if let embeddingMask { Dropout.apply(embeddingMask, to: &x) }
         var blockTraces: [BlockTrace] = []
         var presentKeys: [[Tensor]] = Array(repeating: [], count: segments.count)
         var presentValues: [[Tensor]] = Array(repeating: [], count: segments.count)
@@ -82,7 +89,9 @@ extension GPT2Model {
                 caches.map { cache in cache.map { (keys: $0.keys[layer], values: $0.values[layer]) } }
             }
             var probabilityMasks: [[Float]]? = nil
-            if dropout != nil, config.attnPdrop > 0 {
+            if let plan {
+                probabilityMasks = plan.probabilities?[layer]
+            } else if dropout != nil, config.attnPdrop > 0 {
                 probabilityMasks = segments.map { segment in
                     Dropout.mask(
                         count: config.nHead * segment.length * (segment.pastLength + segment.length),
@@ -101,11 +110,13 @@ extension GPT2Model {
             }
             var projected = block.attentionProjection.forward(attention.output, routing: routing)
             var attentionMask: [Float]? = nil
-            if dropout != nil, config.residPdrop > 0 {
+            if let plan {
+                attentionMask = plan.attentionOutput?[layer]
+            } else if dropout != nil, config.residPdrop > 0 {
                 attentionMask = Dropout.mask(
                     count: projected.count, probability: config.residPdrop, rng: &dropout!)
-                Dropout.apply(attentionMask!, to: &projected)
             }
+            if let attentionMask { Dropout.apply(attentionMask, to: &projected) }
             x.add(projected)
             let middle = x
             let ln2 = LayerNormKernel.forward(
@@ -114,10 +125,12 @@ extension GPT2Model {
             let activated = GELUKernel.forward(expanded)
             var mlpOut = block.mlpProjection.forward(activated, routing: routing)
             var mlpMask: [Float]? = nil
-            if dropout != nil, config.residPdrop > 0 {
+            if let plan {
+                mlpMask = plan.mlpOutput?[layer]
+            } else if dropout != nil, config.residPdrop > 0 {
                 mlpMask = Dropout.mask(count: mlpOut.count, probability: config.residPdrop, rng: &dropout!)
-                Dropout.apply(mlpMask!, to: &mlpOut)
             }
+            if let mlpMask { Dropout.apply(mlpMask, to: &mlpOut) }
             x.add(mlpOut)
             if keepTrace {
                 blockTraces.append(
