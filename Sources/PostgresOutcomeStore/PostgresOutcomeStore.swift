@@ -76,7 +76,9 @@ public final class PostgresOutcomeStore: OutcomeStore {
             while !Task.isCancelled {
                 attempt += 1
                 do {
-                    try await connectAndMigrate(url, logger: logger, limit: connectTimeout + operationTimeout)
+                    try await connectAndMigrate(
+                        url, logger: logger, connectTimeout: connectTimeout,
+                        operationTimeout: operationTimeout)
                     store?.becomeReady(connectTimeout: connectTimeout)
                     return
                 } catch {
@@ -123,15 +125,16 @@ public final class PostgresOutcomeStore: OutcomeStore {
     }
 
     /// One connection: fails with the server's reason, or creates or migrates the schema.
-    private static func connectAndMigrate(_ url: PostgresStoreURL, logger: Logger, limit: Duration)
-        async throws
-    {
-        try await withOperationTimeout(limit) { watch in
+    private static func connectAndMigrate(
+        _ url: PostgresStoreURL, logger: Logger, connectTimeout: Duration, operationTimeout: Duration
+    ) async throws {
+        var configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password,
+            database: url.database, tls: .disable)
+        configuration.options.connectTimeout = TimeAmount(connectTimeout)
+        try await withOperationTimeout(connectTimeout + operationTimeout) { [configuration] watch in
             let connection = try await PostgresConnection.connect(
-                configuration: .init(
-                    host: url.host, port: url.port, username: url.user, password: url.password,
-                    database: url.database, tls: .disable),
-                id: 0, logger: logger)
+                configuration: configuration, id: 0, logger: logger)
             do {
                 try watch.use(connection)
                 try await PostgresSchema.migrate(connection, logger: logger)
