@@ -36,6 +36,9 @@ final class OperationConnection: Sendable {
         }
     }
 
+    /// Whether the limit passed (the body's own failure is then a consequence of the close).
+    var hasTimedOut: Bool { state.withLock { $0.timedOut } }
+
     /// The limit passed: closes the registered connection, if any.
     func timeOut() {
         let connection = state.withLock { state in
@@ -52,15 +55,21 @@ func withOperationTimeout<T: Sendable>(
     _ limit: Duration, _ body: @escaping @Sendable (OperationConnection) async throws -> T
 ) async throws -> T {
     let watch = OperationConnection()
-    return try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body(watch) }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            watch.timeOut()
-            throw OperationTimedOut(limit: limit)
+    do {
+        return try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body(watch) }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                watch.timeOut()
+                throw OperationTimedOut(limit: limit)
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw OperationTimedOut(limit: limit) }
+            return first
         }
-        defer { group.cancelAll() }
-        guard let first = try await group.next() else { throw OperationTimedOut(limit: limit) }
-        return first
+    } catch {
+        // The body may fail first, with "connection closed by the client": say why it was closed.
+        if watch.hasTimedOut { throw OperationTimedOut(limit: limit) }
+        throw error
     }
 }
