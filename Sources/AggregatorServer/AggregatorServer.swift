@@ -40,14 +40,16 @@ public struct AggregatorServer: Sendable {
     public let health: HealthService
     public let reports: RunReportBuilder
 
-    /// Opens the database `configuration.database` names (see `OutcomeStoreOpening`).
+    /// Opens the database `configuration.database` names (see `OutcomeStoreOpening`). A
+    /// PostgreSQL server need not be reachable yet: `run` serves meanwhile, `NOT_SERVING`.
     ///
-    /// - Throws: `OutcomeStoreError` when the database cannot be opened, reached or migrated.
+    /// - Throws: `OutcomeStoreError` when the SQLite file cannot be opened or migrated, or the
+    ///   PostgreSQL URL or password file is unusable.
     public init(
         configuration: AggregatorServerConfiguration, logger: Logger,
         reports: RunReportBuilder = RunReportBuilder()
     ) async throws(OutcomeStoreError) {
-        let store = try await OutcomeStoreOpening.open(
+        let store = try OutcomeStoreOpening.open(
             database: configuration.database, passwordFile: configuration.databasePasswordFile, logger: logger
         )
         self.init(configuration: configuration, store: store, reports: reports)
@@ -61,7 +63,10 @@ public struct AggregatorServer: Sendable {
         self.configuration = configuration
         self.store = store
         self.reports = reports
-        self.health = HealthService(statuses: ["": .serving, MetricsAggregatorMethods.serviceName: .serving])
+        // SERVING once the store is ready: at once for SQLite, later for a PostgreSQL server not
+        // reached yet (`StoreReadiness`).
+        let status: HealthService.Status = store.isReady ? .serving : .notServing
+        self.health = HealthService(statuses: ["": status, MetricsAggregatorMethods.serviceName: status])
     }
 
     /// Serves until SIGTERM/SIGINT (or cancellation) and the drain that follows.
@@ -71,12 +76,16 @@ public struct AggregatorServer: Sendable {
     ///   - onMetricsListening: called with the metrics listener's host and port (port 0 resolved)
     ///     once it is bound, before `onListening`; not called without `metricsPort`.
     ///   - onListening: called once with the bound address (port 0 resolved), before any call.
-    /// - Throws: `RPCError` (`UNAVAILABLE`) when the address cannot be bound, `MetricsServerError`
-    ///   when the metrics port cannot.
+    /// - Throws: `OutcomeStoreError` when the store's first attempt failed for good (or, while
+    ///   serving, a later one: the server then stops), `RPCError` (`UNAVAILABLE`) when the address
+    ///   cannot be bound, `MetricsServerError` when the metrics port cannot.
     public func run(
         logger: Logger, onMetricsListening: @Sendable (String, Int) -> Void = { _, _ in },
         onListening: @Sendable (RPCServer.Address) -> Void
     ) async throws {
+        // A store that can never be reached (a refused login) fails the start in one line; one
+        // that cannot be reached *yet* is served NOT_SERVING while it keeps trying.
+        try await store.firstAttemptEnded()
         // The metrics port is bound first, so a busy port fails the start rather than the scrape.
         var metricsServer: MetricsHTTPServer?
         var aggregatorMetrics: AggregatorMetrics?
@@ -111,6 +120,11 @@ public struct AggregatorServer: Sendable {
         services.append(.init(service: server))
         if let metricsServer { services.append(.init(service: metricsServer)) }
         services.append(.init(service: AggregatorDrain(health: health, store: store, logger: logger)))
+        // It ends once the store is ready, which must not end the others; failing ends them all.
+        services.append(
+            .init(
+                service: StoreReadiness(health: health, store: store, logger: logger),
+                successTerminationBehavior: .ignore))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -125,6 +139,34 @@ public struct AggregatorServer: Sendable {
             }
             try await tasks.waitForAll()
         }
+    }
+}
+
+/// Turns health `SERVING` once the store is ready (logging what it holds), and fails the server
+/// with the store's reason when it will never be (a refused login, a missing database).
+///
+/// Until then `Record` and the report calls answer `UNAVAILABLE` with the store's last failure,
+/// so clients resend; a graceful shutdown ends the wait.
+struct StoreReadiness: Service {
+    let health: HealthService
+    let store: any OutcomeStore
+    let logger: Logger
+
+    func run() async throws {
+        let wasReady = store.isReady
+        do {
+            try await cancelWhenGracefulShutdown { [store] in try await store.waitUntilReady() }
+        } catch {
+            // Shutdown (graceful or not) cancelled the wait: not a failure of the store.
+            if Task.isCancelled || Task.isShuttingDownGracefully { return }
+            throw error
+        }
+        if Task.isShuttingDownGracefully { return }
+        let stored = try? await store.count()
+        logger.log(
+            level: wasReady ? .info : .warning, "the record store is ready; health is SERVING",
+            metadata: ["database": "\(store.location)", "records": "\(stored.map(String.init) ?? "?")"])
+        health.setAll(.serving)
     }
 }
 

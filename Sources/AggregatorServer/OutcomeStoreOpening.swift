@@ -1,7 +1,7 @@
 import Foundation
 public import Logging
 public import MetricsAggregation
-import PostgresOutcomeStore
+public import PostgresOutcomeStore
 
 /// Opens the store `--database` names: a `postgres://` or `postgresql://` URL is a shared
 /// PostgreSQL store, anything else an SQLite file (the embedded default).
@@ -10,11 +10,16 @@ public enum OutcomeStoreOpening {
     ///   - database: an SQLite path or a PostgreSQL URL.
     ///   - passwordFile: a file whose first line is the PostgreSQL password (not with SQLite, and
     ///     not together with a password in the URL).
+    ///   - retry: how a PostgreSQL store keeps trying to reach its server; `nil` fails at the
+    ///     first attempt.
+    /// - Returns: an SQLite store ready to serve, or a PostgreSQL store that reaches its server in
+    ///   the background (`waitUntilReady()`; meanwhile its calls fail with `.unavailable`).
     /// - Throws: `OutcomeStoreError` (`.unavailable`) with one line for the operator: a bad URL,
-    ///   an unreadable password file, an unreachable server or refused login, or SQLite's reason.
+    ///   an unreadable password file, or SQLite's reason.
     public static func open(
-        database: String, passwordFile: String? = nil, logger: Logger, connectTimeout: Duration = .seconds(10)
-    ) async throws(OutcomeStoreError) -> any OutcomeStore {
+        database: String, passwordFile: String? = nil, logger: Logger, connectTimeout: Duration = .seconds(3),
+        retry: PostgresStartRetry? = PostgresStartRetry()
+    ) throws(OutcomeStoreError) -> any OutcomeStore {
         guard PostgresStoreURL.isPostgres(database) else {
             if passwordFile != nil {
                 throw OutcomeStoreError(
@@ -37,7 +42,7 @@ public enum OutcomeStoreOpening {
             }
             url.password = try readPassword(passwordFile)
         }
-        return try await PostgresOutcomeStore.open(url, logger: logger, connectTimeout: connectTimeout)
+        return PostgresOutcomeStore.start(url, logger: logger, connectTimeout: connectTimeout, retry: retry)
     }
 
     /// The first line of `path` (a trailing newline is not part of the password).

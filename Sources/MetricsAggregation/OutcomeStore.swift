@@ -36,9 +36,34 @@ public protocol OutcomeStore: Sendable {
 
     /// Ends every stream `changes(run:)` handed out (the server is shutting down).
     func endChangeStreams()
+
+    /// Whether calls can be served now. A store on a server (PostgreSQL) may start before its
+    /// server can be reached; an embedded one (SQLite) is ready once opened.
+    var isReady: Bool { get }
+
+    /// Returns once the store is ready; until then its calls fail with `.unavailable`.
+    ///
+    /// - Throws: `OutcomeStoreError` when it will never be (a refused login, a missing database),
+    ///   or `.unavailable` when the wait is cancelled first.
+    func waitUntilReady() async throws(OutcomeStoreError)
+
+    /// Returns once the first attempt to reach the store has ended, ready or not.
+    ///
+    /// - Throws: `OutcomeStoreError` when that attempt failed for good (a refused login, a missing
+    ///   database), so a server can report it in one line before it starts serving.
+    func firstAttemptEnded() async throws(OutcomeStoreError)
 }
 
 extension OutcomeStore {
+    /// Ready once opened (an embedded store).
+    public var isReady: Bool { true }
+
+    /// Ready once opened (an embedded store).
+    public func waitUntilReady() async throws(OutcomeStoreError) {}
+
+    /// Ready once opened (an embedded store).
+    public func firstAttemptEnded() async throws(OutcomeStoreError) {}
+
     /// Stores `outcome` unless its key is taken; says what happened.
     @discardableResult
     public func record(_ outcome: UtteranceOutcome) async throws(OutcomeStoreError) -> RecordDisposition {

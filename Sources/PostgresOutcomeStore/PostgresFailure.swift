@@ -69,25 +69,3 @@ enum PostgresFailure {
         }
     }
 }
-
-/// An operation on the store took longer than its limit (the server is likely unreachable).
-struct OperationTimedOut: Error, CustomStringConvertible {
-    let limit: Duration
-    var description: String { "no answer from PostgreSQL within \(limit)" }
-}
-
-/// Runs `body`, failing with `OperationTimedOut` after `limit`; `body` is cancelled then.
-func withOperationTimeout<T: Sendable>(
-    _ limit: Duration, _ body: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            throw OperationTimedOut(limit: limit)
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next() else { throw OperationTimedOut(limit: limit) }
-        return first
-    }
-}

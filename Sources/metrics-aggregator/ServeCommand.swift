@@ -85,9 +85,6 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.metricsPort = metricsPort
         configuration.shutdownGracePeriod = .milliseconds(Int((shutdownGraceSeconds * 1000).rounded()))
         let server = try await AggregatorServer(configuration: configuration, logger: logger)
-        let stored = try await server.store.count()
-        logger.info(
-            "opened records", metadata: ["database": "\(server.store.location)", "records": "\(stored)"])
         try await server.run(
             logger: logger,
             onMetricsListening: { host, port in

@@ -10,9 +10,10 @@ import Testing
 #endif
 
 /// `metrics-aggregator` processes on one PostgreSQL server (Scripts/postgres): replicas that
-/// receive the same resent records at once store each once, and a PostgreSQL restart mid-stream
-/// answers `UNAVAILABLE` until the server is back, after which a resend completes the run with
-/// nothing lost or doubled.
+/// receive the same resent records at once store each once; a PostgreSQL restart mid-stream, or
+/// its connections terminated, answers `UNAVAILABLE` until the server is back, after which a
+/// resend completes the run with nothing lost or doubled; an aggregator started before its
+/// server waits `NOT_SERVING` and serves once the server is up.
 @Suite("metrics-aggregator on PostgreSQL", .requiresPostgreSQL, .serialized)
 struct AggregatorPostgresTests {
     /// Records of one run in three conditions (24 utterances).
@@ -83,17 +84,8 @@ struct AggregatorPostgresTests {
             #expect(error?.message.contains("record store failed") == true)
             try await postgres.start()
 
-            // What the simulator's record buffer does: resend everything unacknowledged until a
-            // stream succeeds (bounded; the pool reconnects within a few attempts).
-            var resent: RecordSummary?
-            for _ in 0..<60 where resent == nil {
-                do {
-                    resent = try await Self.send(Self.everything, port: port)
-                } catch let error as RPCError where error.code == .unavailable {
-                    try await Task.sleep(for: .milliseconds(500))
-                }
-            }
-            let summary = try #require(resent, "writes never succeeded after the restart")
+            // What the simulator's record buffer does: resend everything unacknowledged.
+            let summary = try await Self.resendUntilStored(Self.everything, port: port)
             #expect(summary.rejected == 0)
             #expect(summary.duplicates == UInt64(acknowledged.count))
             #expect(summary.accepted == UInt64(Self.everything.count - acknowledged.count))
@@ -105,9 +97,93 @@ struct AggregatorPostgresTests {
         }
     }
 
-    @Test("a bad URL, an unreachable server or a refused password: one error line and exit 1")
+    /// Resends `records` until a stream succeeds, as the simulator's record buffer does (bounded;
+    /// the pool reconnects within a few attempts).
+    static func resendUntilStored(_ records: [EvaluationRecord], port: Int) async throws -> RecordSummary {
+        for _ in 0..<120 {
+            do {
+                return try await Self.send(records, port: port)
+            } catch let error as RPCError where error.code == .unavailable {
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
+        throw TestFailure("writes never succeeded within 120 resends")
+    }
+
+    @Test(
+        "started before PostgreSQL: NOT_SERVING and UNAVAILABLE with the reason, SERVING once Scripts/postgres starts it"
+    )
+    func startsBeforePostgres() async throws {
+        try await ThrowawayPostgres.withServer { postgres in
+            try await postgres.stop()
+            let (aggregator, port) = try await AggregatorProcessTests.start(database: postgres.url)
+            defer { aggregator.stop() }
+            try await withRPCClient(host: "127.0.0.1", port: port, logger: Records.quietLogger) { client in
+                let health = HealthClient(client)
+                #expect(try await health.check() == .notServing)
+                let error = await #expect(throws: RPCError.self) {
+                    _ = try await Self.send(Array(Self.everything.prefix(3)), port: port)
+                }
+                #expect(error?.code == .unavailable, "\(String(describing: error))")
+                #expect(
+                    error?.message.contains("is not reachable yet") == true, "\(String(describing: error))")
+
+                try await postgres.start()
+                let serving = try await withTimeout(.seconds(120), "health SERVING after PostgreSQL started")
+                {
+                    try await health.watch { statuses in
+                        for try await response in statuses where response.status == .serving { return true }
+                        return false
+                    }
+                }
+                #expect(serving)
+            }
+            let summary = try await Self.send(Self.everything, port: port)
+            #expect(summary.accepted == UInt64(Self.everything.count))
+            #expect(summary.duplicates == 0 && summary.rejected == 0)
+            aggregator.send(SIGTERM)
+            let exit = try await aggregator.exit()
+            #expect(exit.status == 0, "\(exit.stderr)")
+            // One warning per failed attempt, then one saying it is ready.
+            #expect(exit.stderr.contains("cannot reach the PostgreSQL store yet"), "\(exit.stderr)")
+            #expect(exit.stderr.contains("the record store is ready; health is SERVING"), "\(exit.stderr)")
+        }
+    }
+
+    @Test("its store connections terminated mid-run (pg_terminate_backend): resends store every record once")
+    func connectionsTerminatedMidRun() async throws {
+        try await ThrowawayPostgres.withServer { postgres in
+            let (aggregator, port) = try await AggregatorProcessTests.start(database: postgres.url)
+            defer { aggregator.stop() }
+            let acknowledged = Array(Self.everything.prefix(10))
+            #expect(try await Self.send(acknowledged, port: port).accepted == UInt64(acknowledged.count))
+
+            // Every connection but psql's own: the pool's and the change listener's.
+            let terminated = try await postgres.psql(
+                """
+                SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+                """)
+            #expect(
+                (Int(terminated.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) >= 1, "\(terminated)")
+
+            let summary = try await Self.resendUntilStored(Self.everything, port: port)
+            #expect(summary.rejected == 0)
+            #expect(summary.duplicates == UInt64(acknowledged.count))
+            #expect(summary.accepted == UInt64(Self.everything.count - acknowledged.count))
+            let report = try await AggregatorProcessTests.withClient(port: port) {
+                try await $0.getReport(ReportRequest(runID: "shared"))
+            }
+            #expect(report.records == UInt64(Self.everything.count))
+            #expect(report.conditions.map(\.utterances) == [8, 8, 8])
+            aggregator.send(SIGTERM)
+            let exit = try await aggregator.exit()
+            #expect(exit.status == 0, "\(exit.stderr)")
+        }
+    }
+
+    @Test("a bad URL, a refused password or a missing database: one error line and exit 1")
     func startupFailures() async throws {
-        let refusing = try RefusingPort()
         try await ThrowawayPostgres.withServer { postgres in
             try await postgres.psql("CREATE ROLE carol LOGIN PASSWORD 'letmein' IN ROLE password_login")
             try await postgres.psql("CREATE DATABASE carols OWNER carol")
@@ -117,7 +193,7 @@ struct AggregatorPostgresTests {
             defer { try? FileManager.default.removeItem(at: passwordFile) }
             let cases: [([String], String)] = [
                 (["--database", "postgres://nobody@/db"], "names no host"),
-                (["--database", "postgres://u@127.0.0.1:\(refusing.port)/db"], "refused"),
+                (["--database", postgres.url(database: "nosuchdb")], "does not exist"),
                 (
                     ["--database", postgres.url(user: "carol", password: "wrong")],
                     "password authentication failed"

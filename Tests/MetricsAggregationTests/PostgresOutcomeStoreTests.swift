@@ -142,6 +142,37 @@ struct PostgresOutcomeStoreTests {
         }
     }
 
+    @Test(
+        "started before its server: calls fail UNAVAILABLE with the reason until the server is up, then store"
+    )
+    func startsBeforeItsServer() async throws {
+        try await ThrowawayPostgres.withServer { server in
+            try await server.stop()
+            let store = PostgresOutcomeStore.start(
+                try PostgresStoreURL(parsing: server.url), logger: Self.logger, connectTimeout: .seconds(5),
+                operationTimeout: .seconds(30),
+                retry: PostgresStartRetry(initialDelay: .milliseconds(50), maximumDelay: .milliseconds(500)))
+            defer { store.close() }
+            // The first attempt is refused: the store keeps trying instead of failing.
+            try await store.firstAttemptEnded()
+            #expect(!store.isReady)
+            let early = await #expect(throws: OutcomeStoreError.self) {
+                try await store.record(Fixtures.outcomes(run: "early", condition: "clean"))
+            }
+            #expect(early?.code == .unavailable)
+            #expect(early?.message.contains("is not reachable yet") == true, "\(String(describing: early))")
+
+            try await server.start()
+            try await withTimeout(.seconds(60), "the store reaching its server") {
+                try await store.waitUntilReady()
+            }
+            #expect(store.isReady)
+            let outcomes = Fixtures.outcomes(run: "early", condition: "clean")
+            #expect(try await store.record(outcomes) == Array(repeating: .inserted, count: outcomes.count))
+            #expect(try await store.count(run: "early") == outcomes.count)
+        }
+    }
+
     @Test("opening fails with one line naming the server and why: refused, unknown database, bad password")
     func openFailures() async throws {
         let refusing = try RefusingPort()
