@@ -12,6 +12,10 @@ struct RecordDelivery: Sendable {
     var port: Int
     var configuration: ClientConfiguration
     var peerTimeout: Duration
+    /// How long one `Record` call may take before it counts as lost and its batch is resent
+    /// (shorter than the peer timeout, so a call on a connection whose server vanished without a
+    /// reset is noticed in seconds; resending is safe because the aggregator upserts).
+    var callTimeout: Duration
     var logger: Logger
 
     /// Runs until the forwarder is closed and drained (nil) or the aggregator has been
@@ -29,7 +33,7 @@ struct RecordDelivery: Sendable {
                     let aggregator = MetricsAggregatorClient(client)
                     while let batch = await forwarder.nextBatch() {
                         // A hung aggregator counts as gone: the batch is resent after reconnecting.
-                        let response = try await aggregator.record(options: CallOptions(timeout: peerTimeout))
+                        let response = try await aggregator.record(options: CallOptions(timeout: callTimeout))
                         {
                             writer in
                             try await writer.write(contentsOf: batch)

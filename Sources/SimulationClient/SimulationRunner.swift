@@ -23,6 +23,8 @@ public struct SimulationRunConfiguration: Sendable {
     public var recordBuffer = 256
     /// Records per `Record` call.
     public var recordBatch = 32
+    /// How long one `Record` call may take before its batch is resent.
+    public var recordCallTimeout: Duration = .seconds(30)
     public var connectTimeout: Duration = .seconds(5)
     public var bearerToken: String?
 
@@ -84,7 +86,8 @@ public enum SimulationRunner {
             capacity: configuration.recordBuffer, batchSize: configuration.recordBatch)
         let delivery = RecordDelivery(
             host: configuration.aggregatorHost, port: configuration.aggregatorPort, configuration: client,
-            peerTimeout: configuration.peerTimeout, logger: logger)
+            peerTimeout: configuration.peerTimeout, callTimeout: configuration.recordCallTimeout,
+            logger: logger)
 
         let (outcome, deliveryFailure) = await withTaskGroup(of: SimulationRunError?.self) { deliveryGroup in
             deliveryGroup.addTask {

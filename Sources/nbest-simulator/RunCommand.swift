@@ -68,6 +68,11 @@ struct RunCommand: AsyncParsableCommand {
     var recordBatch = 32
 
     @Option(
+        name: .customLong("record-timeout"),
+        help: "Seconds one Record call may take before its batch counts as lost and is resent.")
+    var recordTimeout = 30.0
+
+    @Option(
         name: .customLong("peer-timeout"),
         help: "Seconds every replica (or the aggregator) may stay unreachable during a run before it fails.")
     var peerTimeout = 30.0
@@ -129,6 +134,9 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError(
                 "--record-batch must be 1...\(recordBuffer) (the --record-buffer), not \(recordBatch)")
         }
+        guard recordTimeout.isFinite, recordTimeout > 0 else {
+            throw ValidationError("--record-timeout must be positive")
+        }
         guard peerTimeout.isFinite, peerTimeout > 0 else {
             throw ValidationError("--peer-timeout must be positive")
         }
@@ -167,6 +175,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.window = window
         configuration.recordBuffer = recordBuffer
         configuration.recordBatch = recordBatch
+        configuration.recordCallTimeout = .milliseconds(Int((recordTimeout * 1000).rounded()))
         configuration.pacing = PacingSchedule(rate: rate)
         configuration.peerTimeout = .milliseconds(Int((peerTimeout * 1000).rounded()))
         configuration.connectTimeout = .milliseconds(Int((connectTimeout * 1000).rounded()))

@@ -54,7 +54,7 @@ struct RecordDeliveryTests {
         let (port, delivered) = try await Self.serving(aggregator, port: 0) { port in
             let delivery = RecordDelivery(
                 host: "127.0.0.1", port: port, configuration: client, peerTimeout: .seconds(120),
-                logger: Self.logger)
+                callTimeout: .seconds(120), logger: Self.logger)
             let delivered = Task { await delivery.run(forwarder) }
             for index in 0..<5 { try await forwarder.submit(Self.record(index)) }
             await aggregator.waitForRecords(4)
@@ -99,8 +99,7 @@ struct RecordDeliveryTests {
             defer { gate.open() }  // never leave a handler held, also on failure
             let delivery = RecordDelivery(
                 host: "127.0.0.1", port: port, configuration: ClientConfiguration(),
-                peerTimeout: .seconds(120),
-                logger: Self.logger)
+                peerTimeout: .seconds(120), callTimeout: .seconds(120), logger: Self.logger)
             let delivered = Task { await delivery.run(forwarder) }
             let producer = Task {
                 for index in 0..<20 { try await forwarder.submit(Self.record(index)) }
@@ -120,6 +119,35 @@ struct RecordDeliveryTests {
         }
         #expect(await forwarder.currentTotals.acknowledged == 20)
         #expect(aggregator.stored.count == 20)
+    }
+
+    @Test(
+        "a Record call the aggregator never answers is abandoned after the call timeout and its batch resent")
+    func hungCallIsResent() async throws {
+        let gate = Gate()
+        let aggregator = RecordingAggregator(gate: gate)
+        let forwarder = RecordForwarder(capacity: 4, batchSize: 2)
+        try await Self.serving(aggregator, port: 0) { port in
+            defer { gate.open() }
+            let delivery = RecordDelivery(
+                host: "127.0.0.1", port: port, configuration: ClientConfiguration(),
+                peerTimeout: .seconds(120), callTimeout: .milliseconds(500), logger: Self.logger)
+            let delivered = Task { await delivery.run(forwarder) }
+            for index in 0..<2 { try await forwarder.submit(Self.record(index)) }
+            // The held call times out (a fact the forwarder counts); then the aggregator answers.
+            for _ in 0..<3000 where await forwarder.currentTotals.failedCalls == 0 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(await forwarder.currentTotals.failedCalls > 0)
+            gate.open()
+            await forwarder.close()
+            #expect(await delivered.value == nil)
+        }
+        let totals = await forwarder.currentTotals
+        #expect(totals.acknowledged == 2)
+        #expect(totals.resentBatches >= 1)
+        #expect(aggregator.stored.count == 2)
+        #expect(aggregator.received.count > 2, "the batch was not resent")
     }
 
     @Test("a DNS name gives one slot per address; an unknown name is one clear error")

@@ -46,7 +46,8 @@ struct SimulatorBackpressureTests {
                 "--run-id", "slow", "--source", "split:austen/test", "--conditions", "clean",
                 "--utterances", "\(Self.utterances)", "--adapter", SuiteProcesses.adapterName,
                 "--window", "\(Self.window)", "--record-buffer", "\(Self.recordBuffer)",
-                "--record-batch", "\(Self.recordBatch)", "--peer-timeout", "600", "--seed", "3",
+                "--record-batch", "\(Self.recordBatch)", "--peer-timeout", "600", "--record-timeout", "600",
+                "--seed", "3",
             ])
             defer { simulator.stop() }
 

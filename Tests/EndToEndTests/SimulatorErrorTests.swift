@@ -58,6 +58,7 @@ struct SimulatorErrorTests {
             (["--source", "replay:/no/such/lists.jsonl"], "/no/such/lists.jsonl does not exist"),
             (["--rate", "0"], "--rate must be positive"),
             (["--record-buffer", "0"], "--record-buffer must be at least 1"),
+            (["--record-timeout", "0"], "--record-timeout must be positive"),
             (
                 ["--record-buffer", "8", "--record-batch", "9"],
                 "--record-batch must be 1...8 (the --record-buffer), not 9"
