@@ -26,11 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
         help: "A PEFT LoRA adapter to serve, as NAME=DIRECTORY (repeatable); clients select it by NAME.")
     var adapters: [String] = []
 
-    @Option(help: "Address to bind (0.0.0.0 inside a container).")
-    var host = "127.0.0.1"
-
-    @Option(help: "Port to bind; 0 picks a free one (read it from the listening line).")
-    var port = 0
+    @OptionGroup var serve: ServeOptions
 
     @Option(name: .customLong("replica-id"), help: "Replica name reported in every result.")
     var replicaID = "rescorer-0"
@@ -39,11 +35,6 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("bearer-token-file"),
         help: "File holding a token every call must send as 'authorization: Bearer <token>'.")
     var bearerTokenFile: String?
-
-    @Option(
-        name: .customLong("shutdown-grace-seconds"),
-        help: "How long in-flight calls may run after SIGTERM/SIGINT.")
-    var shutdownGraceSeconds = 10.0
 
     @Option(
         name: .customLong("fusion-lm-weight"),
@@ -61,9 +52,6 @@ struct ServeCommand: AsyncParsableCommand {
             used when a request sends none; overrides --fusion-lm-weight/--fusion-length-bonus where it has an entry.
             """)
     var fusionFile: String?
-
-    @Option(help: "Log level on stderr (trace, debug, info, notice, warning, error, critical).")
-    var logLevel = "info"
 
     @Option(
         name: .customLong("max-hypotheses"),
@@ -123,26 +111,8 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var adapterRoot: String?
 
-    @Option(
-        name: .customLong("metrics-port"),
-        help:
-            "Serve Prometheus text metrics at http://HOST:PORT/metrics (0 picks a port, printed on stdout before the listening line); off when absent."
-    )
-    var metricsPort: Int?
-
     func validate() throws {
-        guard (0...65535).contains(port) else {
-            throw ValidationError("--port must be 0...65535, not \(port)")
-        }
-        guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
         guard !replicaID.isEmpty else { throw ValidationError("--replica-id must not be empty") }
-        guard shutdownGraceSeconds.isFinite, shutdownGraceSeconds >= 0 else {
-            throw ValidationError("--shutdown-grace-seconds must be a non-negative number")
-        }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError(
-                "--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         guard fusionLMWeight.isFinite, fusionLengthBonus.isFinite else {
             throw ValidationError("--fusion-lm-weight and --fusion-length-bonus must be finite")
         }
@@ -160,9 +130,6 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxMessageBytes <= Int(UInt32.max) else {
             throw ValidationError("--max-message-bytes must be at most \(UInt32.max), not \(maxMessageBytes)")
         }
-        if let metricsPort, !(0...65535).contains(metricsPort) {
-            throw ValidationError("--metrics-port must be 0...65535, not \(metricsPort)")
-        }
         if let adapterRoot {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: adapterRoot, isDirectory: &isDirectory),
@@ -174,17 +141,13 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-            return handler
-        }
+        serve.bootstrapLogging()
         let logger = Logger(label: "lora-rescorer")
         var configuration = RescorerReplicaConfiguration()
-        configuration.host = host
-        configuration.port = port
+        configuration.host = serve.host
+        configuration.port = serve.port
         configuration.replicaID = replicaID
-        configuration.shutdownGracePeriod = .milliseconds(Int((shutdownGraceSeconds * 1000).rounded()))
+        configuration.shutdownGracePeriod = serve.shutdownGracePeriod
         if let bearerTokenFile {
             configuration.bearerToken = try BearerToken.read(from: bearerTokenFile)
         }
@@ -194,7 +157,7 @@ struct ServeCommand: AsyncParsableCommand {
             batching: ComputeBatching(maximumJobs: maxBatch, maximumCost: maxBatchBytes),
             partialStateBudgetBytes: partialStateBytes)
         configuration.adapterRoot = adapterRoot.map { URL(fileURLWithPath: $0) }
-        configuration.metricsPort = metricsPort
+        configuration.metricsPort = serve.metricsPort
         configuration.maximumMessageBytes = maxMessageBytes
         // Each compute thread runs its own passes; a multi-threaded OpenBLAS inside each would put
         // threads × cores workers on the cores.

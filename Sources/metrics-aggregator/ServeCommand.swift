@@ -2,6 +2,7 @@ import AggregatorServer
 import ArgumentParser
 import Foundation
 import Logging
+import ServiceCommandSupport
 
 /// `metrics-aggregator serve`: open the database, serve until SIGTERM/SIGINT, drain, exit 0.
 struct ServeCommand: AsyncParsableCommand {
@@ -25,65 +26,28 @@ struct ServeCommand: AsyncParsableCommand {
         help: "File whose first line is the PostgreSQL password (keeps it out of the URL and `ps`).")
     var databasePasswordFile: String?
 
-    @Option(help: "Address to bind (0.0.0.0 inside a container).")
-    var host = "127.0.0.1"
-
-    @Option(help: "Port to bind; 0 picks a free one (read it from the listening line).")
-    var port = 0
+    @OptionGroup var serve: ServeOptions
 
     @Option(
         name: .customLong("report-dir"),
         help: "Folder where every run's report is kept current as RUN.json, RUN.md and RUN.svg.")
     var reportDirectory: String?
 
-    @Option(
-        name: .customLong("shutdown-grace-seconds"),
-        help: "How long in-flight record streams may run after SIGTERM/SIGINT.")
-    var shutdownGraceSeconds = 10.0
-
-    @Option(
-        name: .customLong("metrics-port"),
-        help:
-            "Serve Prometheus text metrics at http://HOST:PORT/metrics (0 picks a port, printed on stdout before the listening line); off when absent."
-    )
-    var metricsPort: Int?
-
-    @Option(help: "Log level on stderr (trace, debug, info, notice, warning, error, critical).")
-    var logLevel = "info"
-
     func validate() throws {
-        guard (0...65535).contains(port) else {
-            throw ValidationError("--port must be 0...65535, not \(port)")
-        }
-        guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
         guard !database.isEmpty else { throw ValidationError("--database must not be empty") }
-        guard shutdownGraceSeconds.isFinite, shutdownGraceSeconds >= 0 else {
-            throw ValidationError("--shutdown-grace-seconds must be a non-negative number")
-        }
-        if let metricsPort, !(0...65535).contains(metricsPort) {
-            throw ValidationError("--metrics-port must be 0...65535, not \(metricsPort)")
-        }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError(
-                "--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-            return handler
-        }
+        serve.bootstrapLogging()
         let logger = Logger(label: "metrics-aggregator")
         var configuration = AggregatorServerConfiguration()
         configuration.database = database
         configuration.databasePasswordFile = databasePasswordFile
-        configuration.host = host
-        configuration.port = port
+        configuration.host = serve.host
+        configuration.port = serve.port
         configuration.reportDirectory = reportDirectory
-        configuration.metricsPort = metricsPort
-        configuration.shutdownGracePeriod = .milliseconds(Int((shutdownGraceSeconds * 1000).rounded()))
+        configuration.metricsPort = serve.metricsPort
+        configuration.shutdownGracePeriod = serve.shutdownGracePeriod
         let server = try await AggregatorServer(configuration: configuration, logger: logger)
         try await server.run(
             logger: logger,
