@@ -25,6 +25,8 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
     /// a stream's credit is returned to the stream and the connection together.
     var creditLedger: ConnectionCreditLedger?
 
+    /// The header fields this connection received lately, reused as strings.
+    private var headerStrings = HeaderStringCache()
     /// True while inside nghttp2 (mem_recv or mem_send): no re-entrant flush or teardown.
     private var isInsideNGHTTP2 = false
     private var needsFlush = false
@@ -475,10 +477,14 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
 
     func sessionDidBeginHeaders(streamID: Int32, category: nghttp2_headers_category) {}
 
-    func sessionDidReceiveHeader(streamID: Int32, name: String, value: String) {
+    func sessionDidReceiveHeader(
+        streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>
+    ) {
         guard let stream = streams[streamID] else { return }
-        stream.headerListSize += name.utf8.count + value.utf8.count + 32
+        stream.headerListSize += name.count + value.count + 32
         if stream.headerListSize <= limits.maximumHeaderListSize {
+            let name = headerStrings.string(name)
+            let value = headerStrings.string(value)
             // A gRPC request carries about eight fields: one allocation instead of growing 1-2-4-8.
             if stream.headerFields.capacity == 0 { stream.headerFields.reserveCapacity(12) }
             stream.headerFields.append((name, value))
