@@ -172,13 +172,9 @@ final class ServerConnection: HTTP2Connection {
             tracker.callStarted()
             return Task(executorPreference: executor) {
                 let outcome = await invocation.run()
-                if loop.inEventLoop {
-                    // `.connectionEventLoop`: the task runs in a loop task (never inside nghttp2),
-                    // so the call ends here instead of in one more queued closure.
-                    bound.value.finishCall(streamID: streamID, outcome)
-                } else {
-                    loop.execute { bound.value.finishCall(streamID: streamID, outcome) }
-                }
+                // Always queued, also when the task runs on the loop: the handler's messages are
+                // queued the same way and must go out before its status.
+                loop.execute { bound.value.finishCall(streamID: streamID, outcome) }
                 tracker.callFinished()
             }
         }
