@@ -6,7 +6,8 @@ import Testing
 @Suite struct StudyCommandTests {
     @Test func aCellPatternMatchingNothingIsOneErrorLine() async throws {
         let binary = BuiltProducts.secondpass
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build with swift build --build-tests")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: binary.path), "build with swift build --build-tests")
         let folder = try StudyFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try await ChildProcess.run(
