@@ -51,7 +51,8 @@ public struct StudySettings: Sendable, Hashable, Codable {
 
     /// Checks the values a run depends on.
     public func validate() throws(StudyError) {
-        guard steps >= 2 else { throw StudyError(.invalidInput, "--steps must be at least 2, got \(steps)") }
+        // AdaLoRA needs a warm-up step, a pruning step and a final fixed step.
+        guard steps >= 3 else { throw StudyError(.invalidInput, "--steps must be at least 3, got \(steps)") }
         guard batchSize >= 1 else { throw StudyError(.invalidInput, "the batch size must be at least 1") }
         guard (0...1).contains(oneBestRate), nBestRates.allSatisfy({ (0...1).contains($0) }) else {
             throw StudyError(.invalidInput, "perturbation rates must be in [0, 1]")

@@ -62,7 +62,7 @@ struct StudyCommand: AsyncParsableCommand {
     ]
 
     func validate() throws {
-        if let steps, steps < 2 { throw ValidationError("--steps must be at least 2, got \(steps)") }
+        if let steps, steps < 3 { throw ValidationError("--steps must be at least 3, got \(steps)") }
         if let lists, lists < 1 { throw ValidationError("--lists must be at least 1, got \(lists)") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard austenSentences.count == 2, conversationSentences.count == 2 else {
