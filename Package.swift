@@ -78,7 +78,17 @@ let package = Package(
         /// Stored evaluation outcomes (SQLite through GRDB) and the reports computed from them.
         .target(
             name: "MetricsAggregation",
-            dependencies: ["Evaluation", "NBest", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["Evaluation", "NBest", "SVGChart", .product(name: "GRDB", package: "GRDB.swift")]),
+        /// Hand-written SVG chart pieces (axis steps, escaping, palette) shared by every chart.
+        .target(name: "SVGChart"),
+        /// `secondpass study`: the strategy × objective × domain grid, resumable, with its report.
+        .target(
+            name: "Study",
+            dependencies: [
+                "Adaptation", "NeuralLM", "Rescoring", "RescoringCore", "OfflineRescoring", "Evaluation",
+                "NGram",
+                "FirstPass", "Phonetics", "NBest", "SVGChart",
+            ]),
         /// The resumable base-model pretraining loop behind `secondpass pretrain`.
         .target(name: "Pretraining", dependencies: ["NeuralLM"]),
         /// `secondpass rescore`: N-best files through the service's engine, without a server.
@@ -167,7 +177,7 @@ let package = Package(
                 "H2RPC", "RescoringMessages", "NBest", "NeuralLM", "Phonetics", "Evaluation", "FirstPass",
                 "Adaptation", "Rescoring", "RescoringCore", "RescoringRPC", "RescoringWire", "RescorerServer",
                 "SeededRandom",
-                "OfflineRescoring", "Pretraining", "NGram", "Recording",
+                "OfflineRescoring", "Pretraining", "NGram", "Recording", "Study",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -340,6 +350,14 @@ let package = Package(
         .testTarget(
             name: "DeploymentTests",
             dependencies: ["SecondPassTestSupport", "lora-rescorer", "metrics-aggregator", "nbest-simulator"]),
+        /// The study grid: resumption, the manifest, the answers, the quick grid end to end.
+        .testTarget(
+            name: "StudyTests",
+            dependencies: [
+                "SecondPassTestSupport", "Study", "Adaptation", "Evaluation", "FirstPass", "NBest",
+                "RescoringCore",
+                "secondpass",
+            ]),
         /// The `secondpass` command line, run as a process on fixture files.
         .testTarget(
             name: "CLITests",

@@ -1,4 +1,5 @@
 import Foundation
+import SVGChart
 
 /// Draws WER by condition and run as an SVG grouped bar chart, first pass beside second pass.
 ///
@@ -7,13 +8,10 @@ import Foundation
 /// with ticks at a round step, axis titles and a legend. A condition a run lacks, or an
 /// undefined WER, gets no bar. Every text is XML-escaped, so run and condition names are safe.
 public struct WERChartRenderer: Sendable {
-    private static let palette = [
-        "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf",
-    ]
+    private static let palette = SVGChart.palette
     private static let title = "WER by condition and run: first pass vs second pass"
     private static let legendSuffix = ": first pass (pale), second pass (solid)"
-    /// A generous average advance of a 12 px sans-serif character.
-    private static let characterWidth = 7.0
+    private static let characterWidth = SVGChart.characterWidth
     private let barWidth = 16.0
     private let groupGap = 28.0
     private let plotHeight = 260.0
@@ -131,35 +129,14 @@ public struct WERChartRenderer: Sendable {
         }
     }
 
-    /// The axis top and tick step: a 1-2-5 step giving at most about five ticks above `max`.
-    static func axis(max: Double) -> (top: Double, step: Double) {
-        guard max > 0, max.isFinite else { return (0.1, 0.02) }
-        let rough = max / 5
-        let magnitude = pow(10, floor(log10(rough)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= rough } ?? 10 * magnitude
-        return ((max / step).rounded(.up) * step, step)
-    }
+    /// The axis top and tick step (`SVGChart.axis`).
+    static func axis(max: Double) -> (top: Double, step: Double) { SVGChart.axis(max: max) }
 
     private static func percent(_ value: Double, step: Double) -> String {
-        let decimals = max(0, Int((-log10(step * 100)).rounded(.up)))
-        return String(format: "%.\(decimals)f%%", value * 100)
+        SVGChart.percent(value, step: step)
     }
 
-    private func f(_ value: Double) -> String { String(format: "%.1f", value) }
+    private func f(_ value: Double) -> String { SVGChart.number(value) }
 
-    /// Escapes the five XML special characters.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&apos;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    static func escape(_ text: String) -> String { SVGChart.escape(text) }
 }

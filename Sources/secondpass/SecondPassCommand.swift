@@ -24,6 +24,7 @@ struct SecondPassCommand: AsyncParsableCommand {
             TuneCommand.self,
             NGramCommand.self,
             RecordCommand.self,
+            StudyCommand.self,
         ]
     )
 

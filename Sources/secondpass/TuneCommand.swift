@@ -4,6 +4,7 @@ import FirstPass
 import Foundation
 import NBest
 import NGram
+import OfflineRescoring
 import RescorerServer
 import Rescoring
 import RescoringCore
@@ -118,16 +119,6 @@ struct TuneCommand: AsyncParsableCommand {
         let sources = try adapters.map { spec throws(RescorerModelError) in try AdapterSource(parsing: spec) }
         let start = ScoreFusion(firstPassWeight: 1, lmWeight: startLMWeight, lengthBonus: startLengthBonus)
 
-        var scorer = CorpusScorer()
-        let errors = records.map { record in
-            record.list.hypotheses.map {
-                scorer.counts(reference: record.reference, hypothesis: $0.text).errors
-            }
-        }
-        let referenceWords = records.map {
-            scorer.counts(reference: $0.reference, hypothesis: "").referenceWords
-        }
-
         var file = FusionTuningFile(devSet: nbest, method: method.rawValue)
         let names: [String?] = (skipBase ? [] : [nil]) + sources.map(\.name)
         // One way to score a list per name: the n-gram model, or the engine with that adapter.
@@ -143,11 +134,10 @@ struct TuneCommand: AsyncParsableCommand {
         } else {
             let engine = try RescoringEngine.load(
                 modelDirectory: URL(fileURLWithPath: model ?? ""), adapters: sources, defaultFusion: start)
-            scoreLists = { name in try Self.rescored(records, engine: engine, adapter: name) }
+            scoreLists = { name in try DevelopmentTuning.rescored(records, engine: engine, adapter: name) }
         }
         for name in names {
-            let utterances = Self.utterances(
-                rescored: try scoreLists(name), errors: errors, referenceWords: referenceWords)
+            let utterances = DevelopmentTuning.utterances(records: records, rescored: try scoreLists(name))
             let outcome = FusionTuner.search(utterances, start: start, space: space, method: method)
             let entry = FusionTuningFile.Entry(
                 fusion: outcome.best, devWERBefore: outcome.startWER, devWERAfter: outcome.bestWER,
@@ -165,38 +155,6 @@ struct TuneCommand: AsyncParsableCommand {
             throw ValidationError("cannot write \(output): \(error.localizedDescription)")
         }
         print("wrote \(output)")
-    }
-
-    /// Every list scored once by `adapter` (nil: the base model).
-    static func rescored(_ records: [NBestRecord], engine: RescoringEngine, adapter: String?) throws
-        -> [RescoredList]
-    {
-        var lists: [RescoredList] = []
-        // Batches of lists: one prefix-shared pass each, as the service would run them.
-        let batch = 32
-        for start in stride(from: 0, to: records.count, by: batch) {
-            let range = start..<min(records.count, start + batch)
-            lists += try engine.rescore(
-                range.map { RescoringJob(list: records[$0].list, adapter: adapter) }, limits: .unlimited)
-        }
-        return lists
-    }
-
-    /// The scored lists as the tuner reads them: hypotheses in first-pass order with their errors.
-    static func utterances(rescored: [RescoredList], errors: [[Int]], referenceWords: [Int])
-        -> [FusionTuner.Utterance]
-    {
-        zip(rescored.indices, rescored).map { index, list in
-            var hypotheses = [FusionTuner.Hypothesis?](repeating: nil, count: list.list.hypotheses.count)
-            for scored in list.ranking {
-                hypotheses[scored.originalIndex] = FusionTuner.Hypothesis(
-                    firstPass: scored.firstPassScore, lm: scored.lmScore,
-                    words: list.list.hypotheses[scored.originalIndex].words.count,
-                    errors: errors[index][scored.originalIndex])
-            }
-            return FusionTuner.Utterance(
-                hypotheses: hypotheses.compactMap { $0 }, referenceWords: referenceWords[index])
-        }
     }
 
     static func percent(_ rate: Double?) -> String {
