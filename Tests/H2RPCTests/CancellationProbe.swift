@@ -12,17 +12,26 @@ final class CancellationProbe: Sendable {
     var startCount: Int { starts.load(ordering: .relaxed) }
     var contextWasCancelled: Bool { contextSawCancellation.load(ordering: .relaxed) }
 
-    /// The handler body: announces itself, then waits (up to a minute, as a safety net) for its
-    /// task to be cancelled.
-    func hold(_ context: ServerContext) async throws {
-        starts.add(1, ordering: .relaxed)
-        started.fire()
+    /// Runs a handler's whole body so that its task's cancellation fires `cancelled` wherever it
+    /// lands: a deadline can pass while the handler is still writing its first message (a slow
+    /// test machine), before it reaches `hold`.
+    func observingCancellation<T: Sendable>(_ context: ServerContext, _ body: () async throws -> T)
+        async throws -> T
+    {
         try await withTaskCancellationHandler {
-            try await Task.sleep(for: .seconds(60))
+            try await body()
         } onCancel: {
             self.contextSawCancellation.store(context.isCancelled, ordering: .relaxed)
             self.cancelled.fire()
         }
+    }
+
+    /// Announces that the handler is holding, then waits (up to a minute, as a safety net) for
+    /// its task to be cancelled.
+    func hold() async throws {
+        starts.add(1, ordering: .relaxed)
+        started.fire()
+        try await Task.sleep(for: .seconds(60))
     }
 
     static let unaryHold = TestSupport.method("UnaryHold", .unary)
@@ -37,25 +46,31 @@ final class CancellationProbe: Sendable {
         var router = TestSupport.echoRouter()
         let codec = RawBytesCodec()
         router.registerUnary(Self.unaryHold, deserializer: codec, serializer: codec) { request, context in
-            try await self.hold(context)
-            return request
+            try await self.observingCancellation(context) {
+                try await self.hold()
+                return request
+            }
         }
         router.registerBidirectionalStreaming(Self.bidiHold, deserializer: codec, serializer: codec) {
             _, _, context in
-            try await self.hold(context)
+            try await self.observingCancellation(context) { try await self.hold() }
         }
         router.registerServerStreaming(Self.streamHold, deserializer: codec, serializer: codec) {
             _, writer, context in
-            try await writer.write([1])
-            try await self.hold(context)
+            try await self.observingCancellation(context) {
+                try await writer.write([1])
+                try await self.hold()
+            }
         }
         router.registerBidirectionalStreaming(Self.bidiEchoHold, deserializer: codec, serializer: codec) {
             requests, writer, context in
-            for try await message in requests {
-                try await writer.write(message)
-                break
+            try await self.observingCancellation(context) {
+                for try await message in requests {
+                    try await writer.write(message)
+                    break
+                }
+                try await self.hold()
             }
-            try await self.hold(context)
         }
         return router
     }
