@@ -85,16 +85,23 @@ struct AggregatorPostgresTests {
             try await postgres.start()
 
             // What the simulator's record buffer does: resend everything unacknowledged.
-            let summary = try await Self.resendUntilStored(Self.everything, port: port)
-            #expect(summary.rejected == 0)
-            #expect(summary.duplicates == UInt64(acknowledged.count))
-            #expect(summary.accepted == UInt64(Self.everything.count - acknowledged.count))
-            let report = try await AggregatorProcessTests.withClient(port: port) {
-                try await $0.getReport(ReportRequest(runID: "shared"))
-            }
-            #expect(report.records == UInt64(Self.everything.count))
-            #expect(report.conditions.map(\.utterances) == [8, 8, 8])
+            try await Self.expectResendStoresEverythingOnce(acknowledged: acknowledged.count, port: port)
         }
+    }
+
+    /// Resends every record, as the simulator's buffer does after an outage, and checks that the
+    /// `acknowledged` first ones come back as duplicates, the rest are accepted, and the run's
+    /// report counts each record once.
+    static func expectResendStoresEverythingOnce(acknowledged: Int, port: Int) async throws {
+        let summary = try await resendUntilStored(everything, port: port)
+        #expect(summary.rejected == 0)
+        #expect(summary.duplicates == UInt64(acknowledged))
+        #expect(summary.accepted == UInt64(everything.count - acknowledged))
+        let report = try await AggregatorProcessTests.withClient(port: port) {
+            try await $0.getReport(ReportRequest(runID: "shared"))
+        }
+        #expect(report.records == UInt64(everything.count))
+        #expect(report.conditions.map(\.utterances) == [8, 8, 8])
     }
 
     /// Resends `records` until a stream succeeds, as the simulator's record buffer does (bounded;
@@ -167,15 +174,7 @@ struct AggregatorPostgresTests {
             #expect(
                 (Int(terminated.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) >= 1, "\(terminated)")
 
-            let summary = try await Self.resendUntilStored(Self.everything, port: port)
-            #expect(summary.rejected == 0)
-            #expect(summary.duplicates == UInt64(acknowledged.count))
-            #expect(summary.accepted == UInt64(Self.everything.count - acknowledged.count))
-            let report = try await AggregatorProcessTests.withClient(port: port) {
-                try await $0.getReport(ReportRequest(runID: "shared"))
-            }
-            #expect(report.records == UInt64(Self.everything.count))
-            #expect(report.conditions.map(\.utterances) == [8, 8, 8])
+            try await Self.expectResendStoresEverythingOnce(acknowledged: acknowledged.count, port: port)
             aggregator.send(SIGTERM)
             let exit = try await aggregator.exit()
             #expect(exit.status == 0, "\(exit.stderr)")
