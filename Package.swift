@@ -361,7 +361,7 @@ let package = Package(
         /// The `secondpass` command line, run as a process on fixture files.
         .testTarget(
             name: "CLITests",
-            dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM", "Pretraining", "FirstPass"],
+            dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM", "Pretraining", "FirstPass", "Adaptation"],
             exclude: ["Fixtures"]),
     ]
 )

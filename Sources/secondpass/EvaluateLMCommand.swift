@@ -1,9 +1,11 @@
+import Adaptation
 import ArgumentParser
 import Foundation
 import NeuralLM
 import Pretraining
 
-/// `secondpass evaluate-lm`: perplexity of a Hugging Face checkpoint on sentences, one per line.
+/// `secondpass evaluate-lm`: perplexity of a Hugging Face checkpoint (optionally with a PEFT
+/// adapter applied) on sentences, one per line.
 ///
 /// Each sentence is scored on its own as `<|bos|> … <|eos|>` (as the rescorer scores hypotheses), so
 /// the figure is per predicted token including EOS; the per-word figure divides the same total
@@ -17,6 +19,12 @@ struct EvaluateLMCommand: ParsableCommand {
 
     @Option(help: "Model directory with config.json, model.safetensors and tokenizer.json.")
     var model: String = "Models/base"
+
+    @Option(
+        help: ArgumentHelp(
+            "A PEFT adapter directory to apply to the model (trained on it).",
+            discussion: "Figures are then the adapted model's: how an adapter is compared with its base."))
+    var adapter: String?
 
     @Option(help: "Sentences to evaluate, one per line.")
     var text: String
@@ -38,7 +46,10 @@ struct EvaluateLMCommand: ParsableCommand {
             throw ValidationError("--text \(text) holds no sentence: nothing to evaluate")
         }
         let directory = URL(fileURLWithPath: model)
-        let network = try GPT2Model(huggingFaceDirectory: directory)
+        var network = try GPT2Model(huggingFaceDirectory: directory)
+        if let adapter {
+            try PEFTAdapterFiles.load(from: URL(fileURLWithPath: adapter), into: &network)
+        }
         let tokenizer = try TokenizerFile.read(from: directory.appendingPathComponent("tokenizer.json"))
         let sentences = try PretrainingCorpus.frame(lines: lines.map { Substring($0) }, tokenizer: tokenizer)
         let context = network.config.nPositions

@@ -23,6 +23,12 @@ enum CLI {
         result.errorText.split(separator: "\n")
     }
 
+    /// The number after `name ` in a command's summary line (`token perplexity 12.34`).
+    static func figure(named name: String, in output: String) -> Double? {
+        guard let range = output.range(of: name + " ") else { return nil }
+        return Double(output[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+    }
+
     /// A fresh temporary folder, removed by the caller.
     static func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -81,17 +81,11 @@ struct LongTextPerplexityTests {
         let output = result.outputText
         #expect(output.contains("\(tokens.count - 1) predicted tokens, \(words) words+EOS"), "\(output)")
         #expect(output.contains("scored in windows of \(context) tokens advancing by \(stride)"), "\(output)")
-        let word = try #require(figure(named: "word perplexity", in: output))
-        let token = try #require(figure(named: "token perplexity", in: output))
+        let word = try #require(CLI.figure(named: "word perplexity", in: output))
+        let token = try #require(CLI.figure(named: "token perplexity", in: output))
         #expect(abs(word - expectedWord) <= 0.005 + 1e-4 * expectedWord, "\(word) vs \(expectedWord)")
         #expect(abs(token - expectedToken) <= 0.005 + 1e-4 * expectedToken, "\(token) vs \(expectedToken)")
         // Fewer words than tokens: a word is at least as hard to predict as a token.
         #expect(word >= token)
-    }
-
-    /// The number after `name ` in the CLI's summary line.
-    private func figure(named name: String, in output: String) -> Double? {
-        guard let range = output.range(of: name + " ") else { return nil }
-        return Double(output[range.upperBound...].prefix { $0.isNumber || $0 == "." })
     }
 }
