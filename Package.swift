@@ -361,7 +361,9 @@ let package = Package(
         /// The `secondpass` command line, run as a process on fixture files.
         .testTarget(
             name: "CLITests",
-            dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM", "Pretraining", "FirstPass", "Adaptation"],
+            dependencies: [
+                "SecondPassTestSupport", "secondpass", "NeuralLM", "Pretraining", "FirstPass", "Adaptation",
+            ],
             exclude: ["Fixtures"]),
     ]
 )

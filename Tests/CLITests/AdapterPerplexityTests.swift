@@ -18,7 +18,8 @@ struct AdapterPerplexityTests {
         "elinor could not be surprised at their attachment",
     ]
 
-    @Test("the figure is the base with the adapter attached, computed in process, and differs from the base's")
+    @Test(
+        "the figure is the base with the adapter attached, computed in process, and differs from the base's")
     func adaptedFigure() async throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -27,7 +28,8 @@ struct AdapterPerplexityTests {
 
         var model = try GPT2Model(huggingFaceDirectory: Self.base)
         let tokenizer = try TokenizerFile.read(from: Self.base.appendingPathComponent("tokenizer.json"))
-        let framed = try PretrainingCorpus.frame(lines: Self.sentences.map { Substring($0) }, tokenizer: tokenizer)
+        let framed = try PretrainingCorpus.frame(
+            lines: Self.sentences.map { Substring($0) }, tokenizer: tokenizer)
         let plain = try evaluatePerplexity(model: model, sentences: framed).perplexity
         try PEFTAdapterFiles.load(from: Self.adapter, into: &model)
         let adapted = try evaluatePerplexity(model: model, sentences: framed).perplexity
