@@ -328,7 +328,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "DataTests",
-            dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM", "Pretraining"]),
+            dependencies: ["SecondPassTestSupport", "secondpass", "NeuralLM", "Pretraining", "Adaptation"]),
         /// The recorder on real recordings and flite speech, and `secondpass record` as a process.
         .testTarget(
             name: "RecordingTests",
