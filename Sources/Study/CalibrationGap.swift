@@ -89,7 +89,7 @@ public struct CalibrationGap: Sendable {
 
         let real = Self.Measured(
             name: "real",
-            label: "real: \(names.dev) and \(names.test) (\(self.real.dev.count) dev, "
+            label: "recorded lists \(names.dev) and \(names.test) as they are (\(self.real.dev.count) dev, "
                 + "\(self.real.test.count) test lists)", parameters: nil, lists: self.real)
         var conditions = [real]
         for (name, simulator) in [("uncalibrated", uncalibrated), ("calibrated", calibrated)] {
@@ -99,16 +99,24 @@ public struct CalibrationGap: Sendable {
                 Measured(name: name, label: simulator.label, parameters: simulator.parameters, lists: lists))
         }
 
-        var measured: [CalibrationGapReport.Condition] = []
+        var measured: [(condition: CalibrationGapReport.Condition, outcomes: OutcomeSet)] = []
         for condition in conditions {
             log(
                 "\(condition.name): tuning fusion on \(condition.lists.dev.count) dev lists, "
                     + "rescoring \(condition.lists.test.count) test lists")
             measured.append(try measure(condition, outcomes: output.appendingPathComponent("outcomes")))
         }
-        let report = CalibrationGapReport(
+        var report = CalibrationGapReport(
             command: command, system: system, devFile: devFile.path, testFile: testFile.path,
-            real: measured[0], uncalibrated: measured[1], calibrated: measured[2])
+            real: measured[0].condition, uncalibrated: measured[1].condition,
+            calibrated: measured[2].condition)
+        for (index, keyPath) in [(1, \CalibrationGapReport.before), (2, \CalibrationGapReport.after)] {
+            let intervals = try CalibrationGapComparison.intervals(
+                real: measured[0].outcomes, simulated: measured[index].outcomes, run: run,
+                bootstrap: settings.bootstrap)
+            report[keyPath: keyPath].differenceInterval = intervals.difference
+            report[keyPath: keyPath].ratioInterval = intervals.ratio
+        }
         try StudyJSON.write(report, to: output.appendingPathComponent("gap.json"))
         let markdown = output.appendingPathComponent("gap.md")
         do {
@@ -127,13 +135,17 @@ public struct CalibrationGap: Sendable {
         var lists: CalibrationGapLists
     }
 
-    private func measure(_ condition: Measured, outcomes folder: URL) throws -> CalibrationGapReport.Condition
-    {
+    /// The outcome run name of the model.
+    private var run: String { adapter ?? StudyRuns.base }
+
+    private func measure(_ condition: Measured, outcomes folder: URL) throws -> (
+        condition: CalibrationGapReport.Condition, outcomes: OutcomeSet
+    ) {
         let evaluator = SystemEvaluator(
             builder: ReportBuilder(bootstrap: settings.bootstrap), dev: condition.lists.dev,
             conditions: TestConditions(onlyClean: condition.lists.test))
         let (figures, outcomes) = try evaluator.evaluate(
-            system: adapter ?? StudyRuns.base, scorer: .engine(engine, adapter: adapter),
+            system: run, scorer: .engine(engine, adapter: adapter),
             baselines: OutcomeSet())
         let file = folder.appendingPathComponent("\(condition.name).jsonl")
         do {
@@ -142,11 +154,12 @@ public struct CalibrationGap: Sendable {
         } catch {
             throw StudyError(.ioFailure, "cannot write \(file.path): \(error)")
         }
-        return CalibrationGapReport.Condition(
+        let measured = CalibrationGapReport.Condition(
             name: condition.name, label: condition.label, parameters: condition.parameters,
             devProfile: try profile(condition.lists.dev, of: "the \(condition.name) dev lists"),
             testProfile: try profile(condition.lists.test, of: "the \(condition.name) test lists"),
             figures: figures)
+        return (measured, outcomes)
     }
 
     private func profile(_ records: [NBestRecord], of what: String) throws(StudyError) -> ErrorProfile {

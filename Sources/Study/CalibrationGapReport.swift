@@ -1,3 +1,4 @@
+public import Evaluation
 public import FirstPass
 
 /// Every figure of `secondpass calibration-gap` (written as `gap.json`): the three conditions of
@@ -59,12 +60,18 @@ public struct CalibrationGapComparison: Sendable, Hashable, Codable {
     public var ratio: Double?
     /// WERR_sim − WERR_real.
     public var difference: Double?
+    /// Paired-bootstrap intervals of ``difference`` and ``ratio`` (the same sentences resampled
+    /// together in both conditions); `nil` until computed from the outcomes.
+    public var differenceInterval: ConfidenceInterval?
+    public var ratioInterval: ConfidenceInterval?
     /// Whether |WERR_sim − WERR_real| ≤ WERR_real / 3. False when the real WERR is not positive
     /// (there is no gain to be within a third of) or a WERR is undefined.
     public var withinAThird: Bool
 
     public init(condition: String, realWERR: Double?, simulatedWERR: Double?) {
         self.condition = condition
+        differenceInterval = nil
+        ratioInterval = nil
         self.realWERR = realWERR
         self.simulatedWERR = simulatedWERR
         guard let real = realWERR, let simulated = simulatedWERR else {

@@ -33,8 +33,14 @@ extension CalibrationGapReport {
                 title: "Gap to the real lists (goal: |WERR sim − WERR real| ≤ WERR real / 3)",
                 header: ["figure", "before (\(before.condition))", "after (\(after.condition))"],
                 rows: [
-                    ["WERR sim / WERR real"] + [before, after].map { Self.number($0.ratio) },
-                    ["WERR sim − WERR real"] + [before, after].map { Self.points($0.difference) },
+                    ["WERR sim / WERR real"]
+                        + [before, after].map {
+                            Self.number($0.ratio) + Self.bounds($0.ratioInterval, Self.number)
+                        },
+                    ["WERR sim − WERR real"]
+                        + [before, after].map {
+                            Self.points($0.difference) + Self.bounds($0.differenceInterval, Self.points)
+                        },
                     ["within a third of WERR real"] + [before, after].map { $0.withinAThird ? "yes" : "no" },
                 ]),
         ]
@@ -148,11 +154,17 @@ extension CalibrationGapReport {
     }
 
     static func points(_ value: Double?) -> String {
-        value.map { String(format: "%+.2f points", $0 * 100) } ?? "n/a"
+        value.map { String(format: "%+.2f pt", $0 * 100) } ?? "n/a"
     }
 
     static func number(_ value: Double?) -> String {
         value.map { String(format: "%.3f", $0) } ?? "n/a"
+    }
+
+    /// " [lower, upper]" of an interval in `format`, or nothing when it is unknown.
+    static func bounds(_ interval: ConfidenceInterval?, _ format: (Double?) -> String) -> String {
+        guard let lower = interval?.lower, let upper = interval?.upper else { return "" }
+        return " [" + format(lower) + ", " + format(upper) + "]"
     }
 
     static func interval(_ interval: ConfidenceInterval) -> String {

@@ -153,6 +153,13 @@ import Testing
             #expect(comparison.realWERR == realWERR && comparison.simulatedWERR == simulated)
             if realWERR != 0 { #expect(comparison.ratio == simulated / realWERR) }
             #expect(comparison.difference == simulated - realWERR)
+            // Their paired-bootstrap intervals are of the same statistics.
+            let difference = try #require(comparison.differenceInterval)
+            #expect(abs(try #require(difference.estimate) - (simulated - realWERR)) < 1e-12)
+            #expect(try #require(difference.lower) <= #require(difference.upper))
+            if realWERR != 0 {
+                #expect(abs(try #require(comparison.ratioInterval?.estimate) - simulated / realWERR) < 1e-12)
+            }
             #expect(comparison.withinAThird == (realWERR > 0 && abs(simulated - realWERR) <= realWERR / 3))
         }
 
@@ -224,12 +231,15 @@ import Testing
         #expect(undefined.ratio == nil && undefined.difference == nil && !undefined.withinAThird)
     }
 
-    /// A bad input is one error line naming the problem, and a non-zero exit, before any model loads.
+    /// A bad input is one error line naming the problem, and a non-zero exit, before any slow
+    /// work: bad lists before the model loads, a missing model or adapter before the lexicon.
     @Test(arguments: [
         ("missing", "dev lists: cannot read"),
         ("empty", "holds no final list"),
         ("same-file", "are the same file"),
         ("shared-ids", "share 3 utterance id(s) (first: test-1)"),
+        ("no-model", "no-model does not exist or is not a directory"),
+        ("no-adapter", "adapter 'no-adapter' directory"),
     ])
     func aBadInputIsOneErrorLine(problem: String, message: String) async throws {
         let folder = try StudyFixtures.temporaryFolder()
@@ -259,14 +269,19 @@ import Testing
             case "missing": (folder.appendingPathComponent("no-such.jsonl"), real.test)
             case "empty": (real.dev, empty)
             case "same-file": (real.test, real.test)
-            default: (copy, real.test)
+            case "shared-ids": (copy, real.test)
+            default: (real.dev, real.test)
             }
+        // Models/base is the shipped model (the command runs in the package root).
+        let model =
+            problem == "no-adapter"
+            ? ["--adapter", folder.appendingPathComponent("no-adapter").path]
+            : ["--model", folder.appendingPathComponent("no-model").path]
         let output = folder.appendingPathComponent("gap")
-        let result = try await Self.run([
-            "--dev", files.dev.path, "--test", files.test.path, "--model",
-            folder.appendingPathComponent("no-model").path,
-            "--output", output.path,
-        ])
+        let result = try await Self.run(
+            [
+                "--dev", files.dev.path, "--test", files.test.path, "--output", output.path,
+            ] + model)
         #expect(result.status != 0)
         let lines = result.errorText.split(separator: "\n")
         #expect(lines.count == 1, "\(result.errorText)")
