@@ -55,7 +55,7 @@ struct DomainData {
 
     /// The final lists of an N-best file (failure lines skipped, repeated strings merged), at most
     /// `limit` of them (0: all).
-    private static func lists(_ url: URL, role: String, limit: Int) throws -> [NBestRecord] {
+    static func lists(_ url: URL, role: String, limit: Int) throws -> [NBestRecord] {
         let records: [NBestRecord]
         do {
             records = try NBestJSONL.read(contentsOfFile: url.path, duplicates: .keepBest).records.filter {

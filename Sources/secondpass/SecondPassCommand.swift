@@ -25,6 +25,7 @@ struct SecondPassCommand: AsyncParsableCommand {
             NGramCommand.self,
             RecordCommand.self,
             StudyCommand.self,
+            CalibrationGapCommand.self,
         ]
     )
 
