@@ -81,7 +81,6 @@ final class ClientConnection: HTTP2Connection {
         stream.headerCategory = NGHTTP2_HCAT_RESPONSE
         streams[streamID] = stream
         statistics.streamOpened()
-        armIdleTimer()
         if let initialBody { stream.outbound.writeBytes(initialBody) }
         if endBody { stream.outboundEnded = true }
         if let timeout {

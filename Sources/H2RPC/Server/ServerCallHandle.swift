@@ -11,6 +11,9 @@ final class ServerCallHandle {
     private var launch: (() -> Task<Void, Never>)?
     private(set) var task: Task<Void, Never>?
     private(set) var isCancelled = false
+    /// Whether the handler returned: the stream closing afterwards has nothing to cancel.
+    private var isDone = false
+    private var started = false
 
     init(response: ResponseMetadataBox, launch: @escaping () -> Task<Void, Never>) {
         self.response = response
@@ -18,18 +21,27 @@ final class ServerCallHandle {
     }
 
     /// Whether the handler is running (or ran): the call cost the server a task.
-    var hasStarted: Bool { task != nil }
+    var hasStarted: Bool { started }
 
     /// Starts the handler unless it already started or the call was cancelled.
     func start() {
         guard let launch, !isCancelled else { return }
         self.launch = nil
+        started = true
         task = launch()
     }
 
-    /// Cancels the handler (or keeps it from ever starting); idempotent.
+    /// The handler's outcome reached the event loop: drop the task (its memory goes now, not with
+    /// the stream) and make a later `cancel()` free, as every stream close calls it.
+    func handlerFinished() {
+        isDone = true
+        task = nil
+    }
+
+    /// Cancels the handler (or keeps it from ever starting); idempotent, and a no-op once the
+    /// handler finished.
     func cancel() {
-        guard !isCancelled else { return }
+        guard !isCancelled, !isDone else { return }
         isCancelled = true
         launch = nil
         response.markCancelled()

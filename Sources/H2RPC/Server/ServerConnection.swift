@@ -109,7 +109,6 @@ final class ServerConnection: HTTP2Connection {
                 allocator: context.channel.allocator)
             streams[streamID] = stream
             statistics.streamOpened()
-            armIdleTimer()
         } else if let stream = streams[streamID] {
             stream.headerFields = []
             stream.headerListSize = 0
@@ -173,6 +172,8 @@ final class ServerConnection: HTTP2Connection {
             tracker.callStarted()
             return Task(executorPreference: executor) {
                 let outcome = await invocation.run()
+                // Always queued, also when the task runs on the loop: the handler's messages are
+                // queued the same way and must go out before its status.
                 loop.execute { bound.value.finishCall(streamID: streamID, outcome) }
                 tracker.callFinished()
             }
@@ -236,6 +237,7 @@ final class ServerConnection: HTTP2Connection {
 
     /// Ends a call with the outcome of its handler.
     func finishCall(streamID: Int32, _ outcome: HandlerInvocation.Outcome) {
+        streams[streamID]?.serverCall?.handlerFinished()
         finishCall(
             streamID: streamID, finalMessage: outcome.finalMessage, failure: outcome.failure,
             trailing: outcome.trailing, initial: outcome.initial)
@@ -269,13 +271,14 @@ final class ServerConnection: HTTP2Connection {
             if !stream.headersSubmitted {
                 stream.headersSubmitted = true
                 _ = session.submitResponse(
-                    streamID: streamID, headers: responseHeaders(stream) + initialFields, hasBody: true)
+                    streamID: streamID, headers: Self.joined(responseHeaders(stream), initialFields),
+                    hasBody: true)
             }
             stream.outbound.writeBytes(finalMessage)
-            stream.trailers = statusFields + trailerFields
+            stream.trailers = Self.joined(statusFields, trailerFields)
             endOutbound(stream)
         } else if stream.headersSubmitted {
-            stream.trailers = statusFields + trailerFields
+            stream.trailers = Self.joined(statusFields, trailerFields)
             endOutbound(stream)
         } else {
             // Trailers-Only: one HEADERS frame ends our side.
@@ -329,8 +332,18 @@ final class ServerConnection: HTTP2Connection {
         return responseHeaders + [("grpc-encoding", "gzip")]
     }
 
+    /// `a` followed by `b`, without a new array when `b` is empty (the common case: no metadata).
+    private static func joined(
+        _ a: [(name: String, value: String)], _ b: [(name: String, value: String)]
+    ) -> [(name: String, value: String)] {
+        b.isEmpty ? a : a + b
+    }
+
+    /// The trailers of every successful call, built once.
+    private static let okStatusFields = [(name: "grpc-status", value: "0")]
+
     static func statusFields(_ failure: RPCError?) -> [(name: String, value: String)] {
-        guard let failure else { return [("grpc-status", "0")] }
+        guard let failure else { return okStatusFields }
         var fields = [(name: "grpc-status", value: "\(failure.code.rawValue)")]
         if !failure.message.isEmpty {
             fields.append(("grpc-message", StatusMessageEncoding.encode(failure.message)))

@@ -35,10 +35,9 @@ enum NGHTTP2Callbacks {
     private static let onHeader: nghttp2_on_header_callback = {
         _, frame, name, nameLength, value, valueLength, _, userData in
         guard let frame, let delegate = owner(userData)?.delegate else { return 0 }
-        let nameText = String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self)
-        let valueText = String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self)
         delegate.sessionDidReceiveHeader(
-            streamID: frame.pointee.hd.stream_id, name: nameText, value: valueText)
+            streamID: frame.pointee.hd.stream_id, name: UnsafeBufferPointer(start: name, count: nameLength),
+            value: UnsafeBufferPointer(start: value, count: valueLength))
         return 0
     }
 

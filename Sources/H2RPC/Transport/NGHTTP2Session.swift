@@ -8,7 +8,9 @@ protocol NGHTTP2SessionDelegate: AnyObject {
     /// A HEADERS frame starts: a new request (server), response headers or trailers.
     func sessionDidBeginHeaders(streamID: Int32, category: nghttp2_headers_category)
     /// One header field of the block being received.
-    func sessionDidReceiveHeader(streamID: Int32, name: String, value: String)
+    /// One header field; the bytes are valid only during the call.
+    func sessionDidReceiveHeader(
+        streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>)
     /// The header block is complete; `endStream` when the peer closed its side with it.
     func sessionDidReceiveHeaders(streamID: Int32, endStream: Bool)
     /// A chunk of DATA payload.
