@@ -438,7 +438,57 @@ final class ServerConnection: HTTP2Connection {
         flush()
     }
 
+    // MARK: Idle shutdown
+
+    /// The idle shutdown's PING payload ("idle" in ASCII), told apart from keepalive PINGs.
+    static let idlePingPayload: UInt64 = 0x6964_6C65
+    /// Set while the idle shutdown notice waits for its PING to come back.
+    private var idleNoticeTimer: Scheduled<Void>?
+
+    /// Idle for the whole period, yet a request may be on its way: the idle timer saw no open
+    /// stream, which says nothing of bytes the client already sent that this loop has not read
+    /// (in the socket, on the wire, or written by a client that took its time after connecting).
+    /// Closing at once would refuse such a request, or lose it with the connection. So, as
+    /// RFC 9113 §6.8 advises: GOAWAY with the largest stream id first (new streams are still
+    /// accepted), a PING behind it. The PING's answer proves the client read the GOAWAY (it
+    /// starts no new call here after that) and that everything it sent before has arrived: the
+    /// final GOAWAY names the last stream, and the connection closes once those calls end.
+    override func closeIdleConnection() {
+        guard !isDraining, idleNoticeTimer == nil, !isClosed, let loop = eventLoop else { return }
+        logger.debug("idle connection: announcing shutdown")
+        session.submitShutdownNotice()
+        session.submitPing(payload: Self.idlePingPayload)
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        // A client that never answers is waited for as long as a keepalive PING, not longer.
+        idleNoticeTimer = loop.scheduleTask(in: TimeAmount(limits.keepaliveTimeout)) {
+            bound.value.finishIdleShutdown()
+        }
+        flush()
+    }
+
+    override func sessionDidReceivePingAck(payload: UInt64) {
+        if payload == Self.idlePingPayload {
+            finishIdleShutdown()
+        } else {
+            super.sessionDidReceivePingAck(payload: payload)
+        }
+    }
+
+    /// The final GOAWAY of an idle shutdown; the connection closes when its last stream ends
+    /// (`flush` closes it once nghttp2 has nothing left to read or write).
+    private func finishIdleShutdown() {
+        guard let timer = idleNoticeTimer else { return }
+        timer.cancel()
+        idleNoticeTimer = nil
+        guard !isDraining, !isClosed else { return }
+        isDraining = true
+        logger.debug("closing idle connection", metadata: ["open_streams": "\(streams.count)"])
+        session.submitGoAway(errorCode: NGHTTP2_NO_ERROR, debug: "idle")
+        flush()
+    }
+
     override func tearDown(reason: RPCError) {
+        idleNoticeTimer?.cancel()
         forceCloseTimer?.cancel()
         serverInboundBudget.cancelNotification(ObjectIdentifier(self))
         super.tearDown(reason: reason)

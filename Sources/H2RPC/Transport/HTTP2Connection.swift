@@ -327,6 +327,13 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
             idleTimer = loop.scheduleTask(deadline: quietUntil) { bound.value.idleTimerFired() }
             return
         }
+        closeIdleConnection()
+    }
+
+    /// The connection has been idle for the whole period: GOAWAY and close at once. A client has
+    /// no race to fear here (its own calls see the connection closed before they send anything);
+    /// the server overrides this with a two-step GOAWAY for requests already on their way.
+    func closeIdleConnection() {
         logger.debug("closing idle connection")
         session.submitGoAway(errorCode: NGHTTP2_NO_ERROR, debug: "idle")
         flush()
@@ -343,7 +350,7 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
 
     private func sendKeepalivePing() {
         guard !isClosed, let loop = eventLoop else { return }
-        session.submitPing()
+        session.submitPing(payload: Self.keepalivePingPayload)
         flush()
         let bound = NIOLoopBound(self, eventLoop: loop)
         pingTimeoutTimer = loop.scheduleTask(in: TimeAmount(limits.keepaliveTimeout)) {
@@ -365,7 +372,11 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
         session.resetStream(streamID: streamID, errorCode: NGHTTP2_NO_ERROR)
     }
 
-    func sessionDidReceivePingAck() {
+    /// Keepalive PINGs carry this payload; other PINGs (the server's idle shutdown) their own.
+    static let keepalivePingPayload: UInt64 = 0
+
+    func sessionDidReceivePingAck(payload: UInt64) {
+        guard payload == Self.keepalivePingPayload else { return }
         statistics.pingAcknowledged()
         pingTimeoutTimer?.cancel()
         pingTimeoutTimer = nil

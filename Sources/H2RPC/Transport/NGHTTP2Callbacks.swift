@@ -51,7 +51,12 @@ enum NGHTTP2Callbacks {
         case NGHTTP2_DATA.rawValue:
             if endStream { delegate.sessionDidReceiveEndOfData(streamID: header.stream_id) }
         case NGHTTP2_PING.rawValue:
-            if header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0 { delegate.sessionDidReceivePingAck() }
+            if header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0 {
+                let payload = withUnsafeBytes(of: frame.pointee.ping.opaque_data) { bytes in
+                    bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                }
+                delegate.sessionDidReceivePingAck(payload: payload)
+            }
         case NGHTTP2_RST_STREAM.rawValue:
             delegate.sessionDidReceiveReset(streamID: header.stream_id)
         case NGHTTP2_GOAWAY.rawValue:
