@@ -64,6 +64,7 @@ final class ClientConnection: HTTP2Connection {
                 RPCError(code: .unavailable, message: "The connection is closed.", cause: StreamRefused()))
             return
         }
+        start()
         let streamID = session.submitRequest(headers: headers)
         guard streamID > 0 else {
             fail(

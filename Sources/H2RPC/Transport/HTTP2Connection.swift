@@ -65,7 +65,10 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
 
     private var started = false
 
-    private func start() {
+    /// Sends our SETTINGS and arms the timers, once: on `channelActive`, or earlier when a client
+    /// opens its first stream from the connect's completion (which NIO runs before it fires
+    /// `channelActive`).
+    func start() {
         guard !started else { return }
         started = true
         let rc = session.submitSettings(
