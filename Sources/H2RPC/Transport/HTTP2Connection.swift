@@ -408,16 +408,15 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
         let grant = creditLedger.received(bytes.count)
         if grant > 0 { session.consumeConnection(byteCount: grant) }
         if creditLedger.withheld > 0 { connectionCreditWithheld() }
-        var messages: [[UInt8]] = []
-        var wireLengths: [Int] = []
+        var messages = DeframedMessages()
         do {
-            try stream.deframer.append(bytes, into: &messages, wireLengths: &wireLengths)
+            try stream.deframer.append(bytes, into: &messages)
         } catch {
             session.consumeStream(streamID: streamID, byteCount: bytes.count)
             inboundFailed(stream, error: error.rpcError)
             return
         }
-        for (message, wireLength) in zip(messages, wireLengths) {
+        for (message, wireLength) in messages {
             stream.inbound.push(message, wireLength: wireLength)
         }
         if stream.inbound.shouldCreditNow(bytes.count) {
@@ -427,16 +426,15 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
 
     /// DATA on a connection without a budget: stream and connection credit go together.
     private func receiveUnbudgeted(_ stream: HTTP2StreamState, _ bytes: UnsafeRawBufferPointer) {
-        var messages: [[UInt8]] = []
-        var wireLengths: [Int] = []
+        var messages = DeframedMessages()
         do {
-            try stream.deframer.append(bytes, into: &messages, wireLengths: &wireLengths)
+            try stream.deframer.append(bytes, into: &messages)
         } catch {
             session.consume(streamID: stream.streamID, byteCount: bytes.count)
             inboundFailed(stream, error: error.rpcError)
             return
         }
-        for (message, wireLength) in zip(messages, wireLengths) {
+        for (message, wireLength) in messages {
             stream.inbound.push(message, wireLength: wireLength)
         }
         if stream.inbound.shouldCreditNow(bytes.count) {
