@@ -8,27 +8,30 @@
 final class ServerCallHandle {
     /// The metadata box shared with the handler's `ServerContext`.
     let response: ResponseMetadataBox
-    private var launch: (() -> Task<Void, Never>)?
+    /// The handler to run, until it starts or the call is cancelled first (kept as a value rather
+    /// than in a launch closure: a closure's context was one more allocation per call).
+    private var invocation: HandlerInvocation?
     private(set) var task: Task<Void, Never>?
     private(set) var isCancelled = false
     /// Whether the handler returned: the stream closing afterwards has nothing to cancel.
     private var isDone = false
     private var started = false
 
-    init(response: ResponseMetadataBox, launch: @escaping () -> Task<Void, Never>) {
+    init(response: ResponseMetadataBox, invocation: HandlerInvocation) {
         self.response = response
-        self.launch = launch
+        self.invocation = invocation
     }
 
     /// Whether the handler is running (or ran): the call cost the server a task.
     var hasStarted: Bool { started }
 
-    /// Starts the handler unless it already started or the call was cancelled.
-    func start() {
-        guard let launch, !isCancelled else { return }
-        self.launch = nil
+    /// Starts the handler through `launch` (which makes its task) unless it already started or
+    /// the call was cancelled.
+    func start(_ launch: (HandlerInvocation) -> Task<Void, Never>) {
+        guard let invocation, !isCancelled else { return }
+        self.invocation = nil
         started = true
-        task = launch()
+        task = launch(invocation)
     }
 
     /// The handler's outcome reached the event loop: drop the task (its memory goes now, not with
@@ -43,7 +46,7 @@ final class ServerCallHandle {
     func cancel() {
         guard !isCancelled, !isDone else { return }
         isCancelled = true
-        launch = nil
+        invocation = nil
         response.markCancelled()
         task?.cancel()
     }

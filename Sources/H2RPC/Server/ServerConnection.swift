@@ -166,9 +166,26 @@ final class ServerConnection: HTTP2Connection {
             maximumSendMessageSize: limits.maximumSendMessageSize,
             responseEncoding: stream.outboundEncoding)
         let streamID = stream.streamID
+        stream.serverCall = ServerCallHandle(response: box, invocation: invocation)
+        let kind = request.handler.method.kind
+        if !(kind == .unary || kind == .serverStreaming) {
+            startHandler(stream)
+        }
+        if let timeout = request.timeout {
+            stream.deadlineTimer = loop.scheduleTask(in: TimeAmount(timeout)) {
+                bound.value.deadlineExpired(streamID: streamID)
+            }
+        }
+    }
+
+    /// Starts the stream's handler in a new task (unless it started or the call was cancelled).
+    private func startHandler(_ stream: HTTP2StreamState) {
+        guard let call = stream.serverCall, let loop = eventLoop else { return }
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        let streamID = stream.streamID
         let tracker = self.tracker
         let executor = taskExecutor(loop)
-        let call = ServerCallHandle(response: box) {
+        call.start { invocation in
             tracker.callStarted()
             return Task(executorPreference: executor) {
                 let outcome = await invocation.run()
@@ -176,16 +193,6 @@ final class ServerConnection: HTTP2Connection {
                 // queued the same way and must go out before its status.
                 loop.execute { bound.value.finishCall(streamID: streamID, outcome) }
                 tracker.callFinished()
-            }
-        }
-        stream.serverCall = call
-        let kind = request.handler.method.kind
-        if !(kind == .unary || kind == .serverStreaming) {
-            call.start()
-        }
-        if let timeout = request.timeout {
-            stream.deadlineTimer = loop.scheduleTask(in: TimeAmount(timeout)) {
-                bound.value.deadlineExpired(streamID: streamID)
             }
         }
     }
@@ -355,7 +362,7 @@ final class ServerConnection: HTTP2Connection {
 
     override func inboundDidEnd(_ stream: HTTP2StreamState) {
         super.inboundDidEnd(stream)
-        stream.serverCall?.start()
+        startHandler(stream)
     }
 
     override func inboundFailed(_ stream: HTTP2StreamState, error: RPCError) {
