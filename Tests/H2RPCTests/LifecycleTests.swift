@@ -171,6 +171,25 @@ import Testing
         }
     }
 
+    /// The idle timer is not cancelled as streams open (that cost a timer per call): it fires
+    /// during a long call, must leave that connection alone, and be armed again by the call's end.
+    @Test func aCallOutlastingTheIdleTimeoutKeepsItsConnection() async throws {
+        var configuration = ServerConfiguration()
+        configuration.limits.idleTimeout = .milliseconds(200)
+        let slow = TestSupport.method("Slow", .unary)
+        var router = TestSupport.echoRouter()
+        router.registerUnary(slow, deserializer: codec, serializer: codec) { request, _ in
+            // Three idle periods with the stream open (the subject of the test is a timer).
+            try await Task.sleep(for: .milliseconds(600))
+            return request
+        }
+        try await TestSupport.withServerAndClient(router, configuration: configuration) { server, client in
+            let echoed = try await client.unary(slow, request: [7], serializer: codec, deserializer: codec)
+            #expect(echoed == [7])
+            #expect(await eventually { server.statistics.openConnections == 0 })
+        }
+    }
+
     @Test func keepalivePingsAreAnsweredAndKeepTheConnection() async throws {
         var clientConfiguration = ClientConfiguration()
         clientConfiguration.limits.keepaliveInterval = .milliseconds(50)

@@ -16,6 +16,7 @@ struct RawFrame: Sendable {
     static let headers: UInt8 = 1
     static let resetStream: UInt8 = 3
     static let settings: UInt8 = 4
+    static let ping: UInt8 = 6
     static let goAway: UInt8 = 7
     static let windowUpdate: UInt8 = 8
     static let endStream: UInt8 = 1
@@ -30,6 +31,12 @@ struct RawFrame: Sendable {
         }
         guard payload.count >= offset + 4 else { return nil }
         return payload[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    /// The last stream id a GOAWAY frame names.
+    var lastStreamID: UInt32? {
+        guard type == Self.goAway, payload.count >= 4 else { return nil }
+        return payload[0..<4].reduce(0) { $0 << 8 | UInt32($1) } & 0x7FFF_FFFF
     }
 
     /// SETTINGS entries (identifier, value).

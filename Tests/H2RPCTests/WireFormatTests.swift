@@ -115,6 +115,28 @@ import Testing
         #expect(throws: RPCError.self) { try MetadataWireFormat.decode([("x-bin", "%%%")]) }
     }
 
+    /// `decode` tests reservation with a `switch` for speed; it must name exactly `reservedKeys`.
+    @Test func reservedKeySwitchMatchesTheReservedSet() throws {
+        for key in MetadataWireFormat.reservedKeys {
+            #expect(MetadataWireFormat.isReserved(key), "\(key)")
+            let decoded = try MetadataWireFormat.decode([(key, "v"), ("x-kept", "v")])
+            #expect(decoded.map(\.key) == ["x-kept"], "\(key)")
+        }
+        for key in ["x-request-id", "grpc-statuss", "content", "user-agent", "hos"] {
+            #expect(!MetadataWireFormat.isReserved(key), "\(key)")
+        }
+    }
+
+    /// The byte-exact fast path and the general path agree on what a gRPC content type is.
+    @Test(arguments: [
+        ("application/grpc", true), ("application/grpc+proto", true), ("Application/GRPC", true),
+        (" application/grpc ; charset=utf-8", true), ("application/grpc+json", false),
+        ("application/grpcx", false), ("text/plain", false), ("", false),
+    ])
+    func grpcContentTypesAreRecognized(value: String, expected: Bool) {
+        #expect(RequestValidator.isGRPCContentType(value) == expected)
+    }
+
     @Test(arguments: RPCError.Code.allStandard)
     func everyStatusCodeHasItsSpecName(code: RPCError.Code) {
         #expect(!code.description.hasPrefix("CODE_"))

@@ -64,6 +64,7 @@ final class ClientConnection: HTTP2Connection {
                 RPCError(code: .unavailable, message: "The connection is closed.", cause: StreamRefused()))
             return
         }
+        start()
         let streamID = session.submitRequest(headers: headers)
         guard streamID > 0 else {
             fail(
@@ -81,7 +82,6 @@ final class ClientConnection: HTTP2Connection {
         stream.headerCategory = NGHTTP2_HCAT_RESPONSE
         streams[streamID] = stream
         statistics.streamOpened()
-        armIdleTimer()
         if let initialBody { stream.outbound.writeBytes(initialBody) }
         if endBody { stream.outboundEnded = true }
         if let timeout {

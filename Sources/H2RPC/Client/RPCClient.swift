@@ -184,30 +184,9 @@ public final class RPCClient: Sendable {
             throw RPCError(code: .cancelled, message: "The call was cancelled before it started.")
         }
         let headers = try requestHeaders(method, metadata: metadata, options: options)
-        let connected = try await connection()
-        let loop = connected.channel.eventLoop
-        let handle = ClientStreamHandle()
-        let connection = connected.connection
-        let queue = InboundMessageQueue(
-            bufferLimit: configuration.limits.streamReceiveBufferLimit,
-            onCreditAvailable: { byteCount in
-                loop.execute { connection.value.credit(streamID: handle.streamID, byteCount: byteCount) }
-            })
-        let gate = OutboundFlowGate(
-            highWatermark: configuration.limits.streamSendHighWatermark, statistics: statistics)
-        let call = ClientCallState()
-        let sink = ClientStreamSink(
-            eventLoop: loop, connection: connection, handle: handle, gate: gate,
-            maximumMessageSize: configuration.limits.maximumSendMessageSize, encoding: requestEncoding)
         let framedBody = initialBody.map { MessageFraming.frame($0, encoding: requestEncoding) }
-        if let framedBody { try gate.add(framedBody.count) }
-        let timeout = options.timeout
-        loop.execute {
-            connection.value.openStream(
-                handle: handle, headers: headers, call: call, inbound: queue, gate: gate,
-                initialBody: framedBody,
-                endBody: framedBody != nil, timeout: timeout)
-        }
+        let opened = try await openCall(headers: headers, framedBody: framedBody, timeout: options.timeout)
+        let (sink, queue, call) = (opened.sink, opened.queue, opened.call)
         let decode = deserializer.receivingDecoder(kind: "response", failureCode: .internal)
         let responses = ResponseStream(messages: MessageStream(queue: queue, decode: decode), call: call)
         let result: Result
@@ -282,34 +261,87 @@ public final class RPCClient: Sendable {
 
     // MARK: Connection
 
-    private func connection() async throws -> Connected {
-        let future: EventLoopFuture<Connected> = try state.withLock { state in
+    /// A call's stream, submitted: what the caller's task needs from then on.
+    private struct OpenedCall: Sendable {
+        let sink: ClientStreamSink
+        let queue: InboundMessageQueue
+        let call: ClientCallState
+    }
+
+    /// Takes the usable connection (or makes one) and submits the call's stream on its event
+    /// loop in the same turn that finds it usable or connected.
+    ///
+    /// No task hop lies between the two: a fresh connection's first request leaves right after
+    /// its preface, instead of whenever the caller's task resumes from the connect. On a loaded
+    /// machine that could be after the server found the silent connection idle; the call was
+    /// then refused there, and its one transparent retry could meet the same fate.
+    private func openCall(
+        headers: [(name: String, value: String)], framedBody: [UInt8]?, timeout: Duration?
+    ) async throws -> OpenedCall {
+        let connecting = try connectionFuture()
+        do {
+            return try await connecting.flatMapThrowing { connected in
+                try self.open(connected, headers: headers, framedBody: framedBody, timeout: timeout)
+            }.get()
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw RPCError(
+                code: .unavailable, message: "Could not connect to \(host):\(port): \(error)", cause: error)
+        }
+    }
+
+    /// Submits the call's stream on `connected`; runs on its event loop.
+    private func open(
+        _ connected: Connected, headers: [(name: String, value: String)], framedBody: [UInt8]?,
+        timeout: Duration?
+    ) throws(RPCError) -> OpenedCall {
+        let loop = connected.channel.eventLoop
+        let handle = ClientStreamHandle()
+        let connection = connected.connection
+        let queue = InboundMessageQueue(
+            bufferLimit: configuration.limits.streamReceiveBufferLimit,
+            onCreditAvailable: { byteCount in
+                loop.execute { connection.value.credit(streamID: handle.streamID, byteCount: byteCount) }
+            })
+        let gate = OutboundFlowGate(
+            highWatermark: configuration.limits.streamSendHighWatermark, statistics: statistics)
+        let call = ClientCallState()
+        let sink = ClientStreamSink(
+            eventLoop: loop, connection: connection, handle: handle, gate: gate,
+            maximumMessageSize: configuration.limits.maximumSendMessageSize, encoding: requestEncoding)
+        if let framedBody { try gate.add(framedBody.count) }
+        connection.value.openStream(
+            handle: handle, headers: headers, call: call, inbound: queue, gate: gate, initialBody: framedBody,
+            endBody: framedBody != nil, timeout: timeout)
+        return OpenedCall(sink: sink, queue: queue, call: call)
+    }
+
+    /// The connection new calls use: the current one while it is usable, else the one being
+    /// made (made now if none is).
+    private func connectionFuture() throws(RPCError) -> EventLoopFuture<Connected> {
+        let (future, isNew): (EventLoopFuture<Connected>, Bool) = try state.withLock {
+            state throws(RPCError) in
             if state.closed {
                 throw RPCError(code: .unavailable, message: "The client is closed.")
             }
             if let current = state.current, current.channel.isActive, !current.flags.isRetired {
-                return current.channel.eventLoop.makeSucceededFuture(current)
+                return (current.channel.eventLoop.makeSucceededFuture(current), false)
             }
-            if let connecting = state.connecting { return connecting }
+            if let connecting = state.connecting { return (connecting, false) }
             let connecting = makeConnection()
             state.connecting = connecting
-            return connecting
+            return (connecting, true)
         }
-        do {
-            let connected = try await future.get()
-            state.withLock { state in
-                if state.connecting === future { state.connecting = nil }
-                state.current = connected
+        if isNew {
+            future.whenComplete { result in
+                self.state.withLock { state in
+                    if state.connecting === future { state.connecting = nil }
+                    if case .success(let connected) = result { state.current = connected }
+                }
             }
-            return connected
-        } catch {
-            state.withLock { state in
-                if state.connecting === future { state.connecting = nil }
-            }
-            if let rpcError = error as? RPCError { throw rpcError }
-            throw RPCError(
-                code: .unavailable, message: "Could not connect to \(host):\(port): \(error)", cause: error)
         }
+        return future
     }
 
     private func makeConnection() -> EventLoopFuture<Connected> {

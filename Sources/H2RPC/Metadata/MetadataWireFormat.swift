@@ -53,7 +53,7 @@ enum MetadataWireFormat {
     static func decode(_ fields: [(name: String, value: String)]) throws(RPCError) -> Metadata {
         var metadata = Metadata()
         for (name, value) in fields {
-            if name.hasPrefix(":") || reservedKeys.contains(name) { continue }
+            if name.utf8.first == UInt8(ascii: ":") || isReserved(name) { continue }
             if name.hasSuffix("-bin") {
                 guard let bytes = Base64.decode(value) else {
                     throw RPCError(
@@ -65,6 +65,19 @@ enum MetadataWireFormat {
             }
         }
         return metadata
+    }
+
+    /// Whether `name` is in `reservedKeys`, decided by a `switch` (no hashing: every request
+    /// header passes through here).
+    static func isReserved(_ name: String) -> Bool {
+        switch name {
+        case "content-type", "te", "grpc-timeout", "grpc-encoding", "grpc-accept-encoding",
+            "grpc-status", "grpc-message", "grpc-status-details-bin", "content-length",
+            "connection", "keep-alive", "transfer-encoding", "upgrade", "host":
+            return true
+        default:
+            return false
+        }
     }
 
     /// gRPC keys: lower-case letters, digits, `-`, `_` and `.`, not empty, not starting with `grpc-`

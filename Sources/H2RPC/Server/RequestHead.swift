@@ -118,6 +118,9 @@ struct RequestValidator {
     }
 
     static func isGRPCContentType(_ value: String) -> Bool {
+        // Nearly every client sends exactly one of these: compare bytes before splitting, trimming
+        // and lower-casing (each of which allocates) for the general case.
+        if value == "application/grpc" || value == "application/grpc+proto" { return true }
         let base = value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? value
         let trimmed = base.trimmingCharacters(in: " ").lowercased()
         return trimmed == "application/grpc" || trimmed == "application/grpc+proto"

@@ -8,30 +8,45 @@
 final class ServerCallHandle {
     /// The metadata box shared with the handler's `ServerContext`.
     let response: ResponseMetadataBox
-    private var launch: (() -> Task<Void, Never>)?
+    /// The handler to run, until it starts or the call is cancelled first (kept as a value rather
+    /// than in a launch closure: a closure's context was one more allocation per call).
+    private var invocation: HandlerInvocation?
     private(set) var task: Task<Void, Never>?
     private(set) var isCancelled = false
+    /// Whether the handler returned: the stream closing afterwards has nothing to cancel.
+    private var isDone = false
+    private var started = false
 
-    init(response: ResponseMetadataBox, launch: @escaping () -> Task<Void, Never>) {
+    init(response: ResponseMetadataBox, invocation: HandlerInvocation) {
         self.response = response
-        self.launch = launch
+        self.invocation = invocation
     }
 
     /// Whether the handler is running (or ran): the call cost the server a task.
-    var hasStarted: Bool { task != nil }
+    var hasStarted: Bool { started }
 
-    /// Starts the handler unless it already started or the call was cancelled.
-    func start() {
-        guard let launch, !isCancelled else { return }
-        self.launch = nil
-        task = launch()
+    /// Starts the handler through `launch` (which makes its task) unless it already started or
+    /// the call was cancelled.
+    func start(_ launch: (HandlerInvocation) -> Task<Void, Never>) {
+        guard let invocation, !isCancelled else { return }
+        self.invocation = nil
+        started = true
+        task = launch(invocation)
     }
 
-    /// Cancels the handler (or keeps it from ever starting); idempotent.
+    /// The handler's outcome reached the event loop: drop the task (its memory goes now, not with
+    /// the stream) and make a later `cancel()` free, as every stream close calls it.
+    func handlerFinished() {
+        isDone = true
+        task = nil
+    }
+
+    /// Cancels the handler (or keeps it from ever starting); idempotent, and a no-op once the
+    /// handler finished.
     func cancel() {
-        guard !isCancelled else { return }
+        guard !isCancelled, !isDone else { return }
         isCancelled = true
-        launch = nil
+        invocation = nil
         response.markCancelled()
         task?.cancel()
     }

@@ -109,7 +109,6 @@ final class ServerConnection: HTTP2Connection {
                 allocator: context.channel.allocator)
             streams[streamID] = stream
             statistics.streamOpened()
-            armIdleTimer()
         } else if let stream = streams[streamID] {
             stream.headerFields = []
             stream.headerListSize = 0
@@ -167,24 +166,33 @@ final class ServerConnection: HTTP2Connection {
             maximumSendMessageSize: limits.maximumSendMessageSize,
             responseEncoding: stream.outboundEncoding)
         let streamID = stream.streamID
-        let tracker = self.tracker
-        let executor = taskExecutor(loop)
-        let call = ServerCallHandle(response: box) {
-            tracker.callStarted()
-            return Task(executorPreference: executor) {
-                let outcome = await invocation.run()
-                loop.execute { bound.value.finishCall(streamID: streamID, outcome) }
-                tracker.callFinished()
-            }
-        }
-        stream.serverCall = call
+        stream.serverCall = ServerCallHandle(response: box, invocation: invocation)
         let kind = request.handler.method.kind
         if !(kind == .unary || kind == .serverStreaming) {
-            call.start()
+            startHandler(stream)
         }
         if let timeout = request.timeout {
             stream.deadlineTimer = loop.scheduleTask(in: TimeAmount(timeout)) {
                 bound.value.deadlineExpired(streamID: streamID)
+            }
+        }
+    }
+
+    /// Starts the stream's handler in a new task (unless it started or the call was cancelled).
+    private func startHandler(_ stream: HTTP2StreamState) {
+        guard let call = stream.serverCall, let loop = eventLoop else { return }
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        let streamID = stream.streamID
+        let tracker = self.tracker
+        let executor = taskExecutor(loop)
+        call.start { invocation in
+            tracker.callStarted()
+            return Task(executorPreference: executor) {
+                let outcome = await invocation.run()
+                // Always queued, also when the task runs on the loop: the handler's messages are
+                // queued the same way and must go out before its status.
+                loop.execute { bound.value.finishCall(streamID: streamID, outcome) }
+                tracker.callFinished()
             }
         }
     }
@@ -236,6 +244,7 @@ final class ServerConnection: HTTP2Connection {
 
     /// Ends a call with the outcome of its handler.
     func finishCall(streamID: Int32, _ outcome: HandlerInvocation.Outcome) {
+        streams[streamID]?.serverCall?.handlerFinished()
         finishCall(
             streamID: streamID, finalMessage: outcome.finalMessage, failure: outcome.failure,
             trailing: outcome.trailing, initial: outcome.initial)
@@ -269,13 +278,14 @@ final class ServerConnection: HTTP2Connection {
             if !stream.headersSubmitted {
                 stream.headersSubmitted = true
                 _ = session.submitResponse(
-                    streamID: streamID, headers: responseHeaders(stream) + initialFields, hasBody: true)
+                    streamID: streamID, headers: Self.joined(responseHeaders(stream), initialFields),
+                    hasBody: true)
             }
             stream.outbound.writeBytes(finalMessage)
-            stream.trailers = statusFields + trailerFields
+            stream.trailers = Self.joined(statusFields, trailerFields)
             endOutbound(stream)
         } else if stream.headersSubmitted {
-            stream.trailers = statusFields + trailerFields
+            stream.trailers = Self.joined(statusFields, trailerFields)
             endOutbound(stream)
         } else {
             // Trailers-Only: one HEADERS frame ends our side.
@@ -329,8 +339,18 @@ final class ServerConnection: HTTP2Connection {
         return responseHeaders + [("grpc-encoding", "gzip")]
     }
 
+    /// `a` followed by `b`, without a new array when `b` is empty (the common case: no metadata).
+    private static func joined(
+        _ a: [(name: String, value: String)], _ b: [(name: String, value: String)]
+    ) -> [(name: String, value: String)] {
+        b.isEmpty ? a : a + b
+    }
+
+    /// The trailers of every successful call, built once.
+    private static let okStatusFields = [(name: "grpc-status", value: "0")]
+
     static func statusFields(_ failure: RPCError?) -> [(name: String, value: String)] {
-        guard let failure else { return [("grpc-status", "0")] }
+        guard let failure else { return okStatusFields }
         var fields = [(name: "grpc-status", value: "\(failure.code.rawValue)")]
         if !failure.message.isEmpty {
             fields.append(("grpc-message", StatusMessageEncoding.encode(failure.message)))
@@ -342,7 +362,7 @@ final class ServerConnection: HTTP2Connection {
 
     override func inboundDidEnd(_ stream: HTTP2StreamState) {
         super.inboundDidEnd(stream)
-        stream.serverCall?.start()
+        startHandler(stream)
     }
 
     override func inboundFailed(_ stream: HTTP2StreamState, error: RPCError) {
@@ -425,7 +445,57 @@ final class ServerConnection: HTTP2Connection {
         flush()
     }
 
+    // MARK: Idle shutdown
+
+    /// The idle shutdown's PING payload ("idle" in ASCII), told apart from keepalive PINGs.
+    static let idlePingPayload: UInt64 = 0x6964_6C65
+    /// Set while the idle shutdown notice waits for its PING to come back.
+    private var idleNoticeTimer: Scheduled<Void>?
+
+    /// Idle for the whole period, yet a request may be on its way: the idle timer saw no open
+    /// stream, which says nothing of bytes the client already sent that this loop has not read
+    /// (in the socket, on the wire, or written by a client that took its time after connecting).
+    /// Closing at once would refuse such a request, or lose it with the connection. So, as
+    /// RFC 9113 §6.8 advises: GOAWAY with the largest stream id first (new streams are still
+    /// accepted), a PING behind it. The PING's answer proves the client read the GOAWAY (it
+    /// starts no new call here after that) and that everything it sent before has arrived: the
+    /// final GOAWAY names the last stream, and the connection closes once those calls end.
+    override func closeIdleConnection() {
+        guard !isDraining, idleNoticeTimer == nil, !isClosed, let loop = eventLoop else { return }
+        logger.debug("idle connection: announcing shutdown")
+        session.submitShutdownNotice()
+        session.submitPing(payload: Self.idlePingPayload)
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        // A client that never answers is waited for as long as a keepalive PING, not longer.
+        idleNoticeTimer = loop.scheduleTask(in: TimeAmount(limits.keepaliveTimeout)) {
+            bound.value.finishIdleShutdown()
+        }
+        flush()
+    }
+
+    override func sessionDidReceivePingAck(payload: UInt64) {
+        if payload == Self.idlePingPayload {
+            finishIdleShutdown()
+        } else {
+            super.sessionDidReceivePingAck(payload: payload)
+        }
+    }
+
+    /// The final GOAWAY of an idle shutdown; the connection closes when its last stream ends
+    /// (`flush` closes it once nghttp2 has nothing left to read or write).
+    private func finishIdleShutdown() {
+        guard let timer = idleNoticeTimer else { return }
+        timer.cancel()
+        idleNoticeTimer = nil
+        guard !isDraining, !isClosed else { return }
+        isDraining = true
+        logger.debug("closing idle connection", metadata: ["open_streams": "\(streams.count)"])
+        session.submitGoAway(errorCode: NGHTTP2_NO_ERROR, debug: "idle")
+        flush()
+    }
+
     override func tearDown(reason: RPCError) {
+        idleNoticeTimer?.cancel()
         forceCloseTimer?.cancel()
         serverInboundBudget.cancelNotification(ObjectIdentifier(self))
         super.tearDown(reason: reason)

@@ -25,6 +25,8 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
     /// a stream's credit is returned to the stream and the connection together.
     var creditLedger: ConnectionCreditLedger?
 
+    /// The header fields this connection received lately, reused as strings.
+    private var headerStrings = HeaderStringCache()
     /// True while inside nghttp2 (mem_recv or mem_send): no re-entrant flush or teardown.
     private var isInsideNGHTTP2 = false
     private var needsFlush = false
@@ -63,7 +65,10 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
 
     private var started = false
 
-    private func start() {
+    /// Sends our SETTINGS and arms the timers, once: on `channelActive`, or earlier when a client
+    /// opens its first stream from the connect's completion (which NIO runs before it fires
+    /// `channelActive`).
+    func start() {
         guard !started else { return }
         started = true
         let rc = session.submitSettings(
@@ -297,11 +302,15 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
 
     // MARK: Timers
 
-    /// Restarts the idle timer when no stream is open.
+    /// Arms the idle timer when no stream is open and it is not armed yet.
+    ///
+    /// A pending timer is left alone rather than re-scheduled as streams come and go (that was a
+    /// cancel and a new scheduled task per call): when it fires it checks `streams` and
+    /// `lastActivity`, and waits for a full quiet period after the last bytes arrived or the last
+    /// stream ended.
     func armIdleTimer() {
-        idleTimer?.cancel()
-        idleTimer = nil
-        guard let idleTimeout = limits.idleTimeout, streams.isEmpty, let loop = eventLoop else { return }
+        guard idleTimer == nil, let idleTimeout = limits.idleTimeout, streams.isEmpty, let loop = eventLoop
+        else { return }
         let bound = NIOLoopBound(self, eventLoop: loop)
         idleTimer = loop.scheduleTask(in: TimeAmount(idleTimeout)) {
             bound.value.idleTimerFired()
@@ -309,6 +318,8 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
     }
 
     private func idleTimerFired() {
+        idleTimer = nil
+        // With streams open the connection is not idle; the last stream to close re-arms the timer.
         guard let idleTimeout = limits.idleTimeout, streams.isEmpty, !isClosed, let loop = eventLoop else {
             return
         }
@@ -319,6 +330,13 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
             idleTimer = loop.scheduleTask(deadline: quietUntil) { bound.value.idleTimerFired() }
             return
         }
+        closeIdleConnection()
+    }
+
+    /// The connection has been idle for the whole period: GOAWAY and close at once. A client has
+    /// no race to fear here (its own calls see the connection closed before they send anything);
+    /// the server overrides this with a two-step GOAWAY for requests already on their way.
+    func closeIdleConnection() {
         logger.debug("closing idle connection")
         session.submitGoAway(errorCode: NGHTTP2_NO_ERROR, debug: "idle")
         flush()
@@ -335,7 +353,7 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
 
     private func sendKeepalivePing() {
         guard !isClosed, let loop = eventLoop else { return }
-        session.submitPing()
+        session.submitPing(payload: Self.keepalivePingPayload)
         flush()
         let bound = NIOLoopBound(self, eventLoop: loop)
         pingTimeoutTimer = loop.scheduleTask(in: TimeAmount(limits.keepaliveTimeout)) {
@@ -357,7 +375,11 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
         session.resetStream(streamID: streamID, errorCode: NGHTTP2_NO_ERROR)
     }
 
-    func sessionDidReceivePingAck() {
+    /// Keepalive PINGs carry this payload; other PINGs (the server's idle shutdown) their own.
+    static let keepalivePingPayload: UInt64 = 0
+
+    func sessionDidReceivePingAck(payload: UInt64) {
+        guard payload == Self.keepalivePingPayload else { return }
         statistics.pingAcknowledged()
         pingTimeoutTimer?.cancel()
         pingTimeoutTimer = nil
@@ -386,16 +408,15 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
         let grant = creditLedger.received(bytes.count)
         if grant > 0 { session.consumeConnection(byteCount: grant) }
         if creditLedger.withheld > 0 { connectionCreditWithheld() }
-        var messages: [[UInt8]] = []
-        var wireLengths: [Int] = []
+        var messages = DeframedMessages()
         do {
-            try stream.deframer.append(bytes, into: &messages, wireLengths: &wireLengths)
+            try stream.deframer.append(bytes, into: &messages)
         } catch {
             session.consumeStream(streamID: streamID, byteCount: bytes.count)
             inboundFailed(stream, error: error.rpcError)
             return
         }
-        for (message, wireLength) in zip(messages, wireLengths) {
+        for (message, wireLength) in messages {
             stream.inbound.push(message, wireLength: wireLength)
         }
         if stream.inbound.shouldCreditNow(bytes.count) {
@@ -405,16 +426,15 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
 
     /// DATA on a connection without a budget: stream and connection credit go together.
     private func receiveUnbudgeted(_ stream: HTTP2StreamState, _ bytes: UnsafeRawBufferPointer) {
-        var messages: [[UInt8]] = []
-        var wireLengths: [Int] = []
+        var messages = DeframedMessages()
         do {
-            try stream.deframer.append(bytes, into: &messages, wireLengths: &wireLengths)
+            try stream.deframer.append(bytes, into: &messages)
         } catch {
             session.consume(streamID: stream.streamID, byteCount: bytes.count)
             inboundFailed(stream, error: error.rpcError)
             return
         }
-        for (message, wireLength) in zip(messages, wireLengths) {
+        for (message, wireLength) in messages {
             stream.inbound.push(message, wireLength: wireLength)
         }
         if stream.inbound.shouldCreditNow(bytes.count) {
@@ -460,6 +480,8 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
                 code: .internal, message: "The stream was reset with HTTP/2 error code \(errorCode).")
         }
         streamWillBeRemoved(stream, reason: reason)
+        // The end of a call counts as activity: the idle period starts after the last one.
+        if limits.idleTimeout != nil { lastActivity = .now() }
         armIdleTimer()
     }
 
@@ -467,10 +489,16 @@ class HTTP2Connection: ChannelInboundHandler, NGHTTP2SessionDelegate {
 
     func sessionDidBeginHeaders(streamID: Int32, category: nghttp2_headers_category) {}
 
-    func sessionDidReceiveHeader(streamID: Int32, name: String, value: String) {
+    func sessionDidReceiveHeader(
+        streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>
+    ) {
         guard let stream = streams[streamID] else { return }
-        stream.headerListSize += name.utf8.count + value.utf8.count + 32
+        stream.headerListSize += name.count + value.count + 32
         if stream.headerListSize <= limits.maximumHeaderListSize {
+            let name = headerStrings.string(name)
+            let value = headerStrings.string(value)
+            // A gRPC request carries about eight fields: one allocation instead of growing 1-2-4-8.
+            if stream.headerFields.capacity == 0 { stream.headerFields.reserveCapacity(12) }
             stream.headerFields.append((name, value))
         }
     }

@@ -15,8 +15,7 @@ final class InboundMessageQueue: Sendable {
     private struct State {
         /// Unread messages with the bytes each took on the wire (less than its size when it
         /// arrived compressed): flow-control credit and the budget count wire bytes.
-        var messages: [(bytes: [UInt8], wireLength: Int)] = []
-        var head = 0
+        var messages = MessageFIFO()
         var queuedBytes = 0
         var deferredCredit = 0
         var terminal: Result<Void, RPCError>?
@@ -104,8 +103,7 @@ final class InboundMessageQueue: Sendable {
             state.terminal = result
             var released = 0
             if case .failure = result, !keepingUnread {
-                state.messages = []
-                state.head = 0
+                state.messages.removeAll()
                 state.queuedBytes = 0
                 released = state.accounted
                 state.accounted = 0
@@ -188,16 +186,8 @@ final class InboundMessageQueue: Sendable {
     }
 
     private static func takeImmediate(_ state: inout State, bufferLimit: Int, counting: Bool) -> Immediate? {
-        if state.head < state.messages.count {
-            let (message, wireLength) = state.messages[state.head]
-            state.head += 1
-            if state.head == state.messages.count {
-                state.messages.removeAll(keepingCapacity: true)
-                state.head = 0
-            } else if state.head > 64 && state.head * 2 > state.messages.count {
-                state.messages.removeFirst(state.head)
-                state.head = 0
-            }
+        if let taken = state.messages.popFirst() {
+            let (message, wireLength) = taken
             state.queuedBytes -= wireLength
             var credit = 0
             if state.queuedBytes < bufferLimit && state.deferredCredit > 0 {

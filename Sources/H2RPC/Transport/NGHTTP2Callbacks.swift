@@ -35,10 +35,9 @@ enum NGHTTP2Callbacks {
     private static let onHeader: nghttp2_on_header_callback = {
         _, frame, name, nameLength, value, valueLength, _, userData in
         guard let frame, let delegate = owner(userData)?.delegate else { return 0 }
-        let nameText = String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self)
-        let valueText = String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self)
         delegate.sessionDidReceiveHeader(
-            streamID: frame.pointee.hd.stream_id, name: nameText, value: valueText)
+            streamID: frame.pointee.hd.stream_id, name: UnsafeBufferPointer(start: name, count: nameLength),
+            value: UnsafeBufferPointer(start: value, count: valueLength))
         return 0
     }
 
@@ -52,7 +51,12 @@ enum NGHTTP2Callbacks {
         case NGHTTP2_DATA.rawValue:
             if endStream { delegate.sessionDidReceiveEndOfData(streamID: header.stream_id) }
         case NGHTTP2_PING.rawValue:
-            if header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0 { delegate.sessionDidReceivePingAck() }
+            if header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0 {
+                let payload = withUnsafeBytes(of: frame.pointee.ping.opaque_data) { bytes in
+                    bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                }
+                delegate.sessionDidReceivePingAck(payload: payload)
+            }
         case NGHTTP2_RST_STREAM.rawValue:
             delegate.sessionDidReceiveReset(streamID: header.stream_id)
         case NGHTTP2_GOAWAY.rawValue:

@@ -8,7 +8,9 @@ protocol NGHTTP2SessionDelegate: AnyObject {
     /// A HEADERS frame starts: a new request (server), response headers or trailers.
     func sessionDidBeginHeaders(streamID: Int32, category: nghttp2_headers_category)
     /// One header field of the block being received.
-    func sessionDidReceiveHeader(streamID: Int32, name: String, value: String)
+    /// One header field; the bytes are valid only during the call.
+    func sessionDidReceiveHeader(
+        streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>)
     /// The header block is complete; `endStream` when the peer closed its side with it.
     func sessionDidReceiveHeaders(streamID: Int32, endStream: Bool)
     /// A chunk of DATA payload.
@@ -19,8 +21,8 @@ protocol NGHTTP2SessionDelegate: AnyObject {
     func sessionStreamDidClose(streamID: Int32, errorCode: UInt32)
     /// We sent a frame carrying END_STREAM on the stream.
     func sessionDidSendEndStream(streamID: Int32)
-    /// A PING acknowledgement arrived.
-    func sessionDidReceivePingAck()
+    /// A PING acknowledgement arrived, echoing the `payload` its PING carried.
+    func sessionDidReceivePingAck(payload: UInt64)
     /// The peer reset a stream (RST_STREAM received).
     func sessionDidReceiveReset(streamID: Int32)
     /// The peer sent GOAWAY.
@@ -218,10 +220,22 @@ final class NGHTTP2Session {
             session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, errorCode.rawValue)
     }
 
-    /// Sends a PING carrying an opaque payload.
-    func submitPing() {
+    /// Sends a PING carrying `payload` (eight bytes, big-endian), which its acknowledgement echoes.
+    func submitPing(payload: UInt64 = 0) {
         guard let session else { return }
-        _ = nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil)
+        withUnsafeBytes(of: payload.bigEndian) { bytes in
+            _ = nghttp2_submit_ping(
+                session, UInt8(NGHTTP2_FLAG_NONE.rawValue),
+                bytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
+    /// Server: GOAWAY with the largest stream id (RFC 9113 §6.8), announcing a shutdown while
+    /// still accepting the streams the client sends before it reads this; a later
+    /// `submitGoAway` names the last one.
+    func submitShutdownNotice() {
+        guard let session else { return }
+        _ = nghttp2_submit_shutdown_notice(session)
     }
 
     /// Sends GOAWAY; the last stream id is the highest one we processed, so in-flight streams

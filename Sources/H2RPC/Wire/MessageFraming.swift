@@ -39,7 +39,10 @@ struct MessageDeframer {
     }
 
     let maximumMessageSize: Int
-    private var prefix: [UInt8] = []
+    /// The prefix bytes received so far, big-endian in the low bytes (no array: a stream's
+    /// first message would allocate one just for these five bytes).
+    private var prefix: UInt64 = 0
+    private var prefixCount = 0
     private var body: [UInt8] = []
     private var expectedLength: Int?
     private var isCompressed = false
@@ -51,7 +54,7 @@ struct MessageDeframer {
     }
 
     /// Bytes held for the message being assembled.
-    var bufferedBytes: Int { prefix.count + body.count }
+    var bufferedBytes: Int { prefixCount + body.count }
 
     /// Feeds a chunk and appends every completed message to `messages`.
     mutating func append(
@@ -66,6 +69,18 @@ struct MessageDeframer {
     mutating func append(
         _ chunk: UnsafeRawBufferPointer, into messages: inout [[UInt8]], wireLengths: inout [Int]
     ) throws(Failure) {
+        var batch = DeframedMessages()
+        try append(chunk, into: &batch)
+        for (message, wireLength) in batch {
+            messages.append(message)
+            wireLengths.append(wireLength)
+        }
+    }
+
+    /// Feeds a chunk; adds every completed (inflated) message and the bytes it took on the wire,
+    /// prefix included, to `batch`.
+    mutating func append(_ chunk: UnsafeRawBufferPointer, into batch: inout DeframedMessages) throws(Failure)
+    {
         var offset = 0
         while offset < chunk.count {
             if let length = expectedLength {
@@ -73,20 +88,20 @@ struct MessageDeframer {
                 body.append(contentsOf: chunk[offset..<(offset + take)])
                 offset += take
                 if body.count == length {
-                    messages.append(try complete(body))
-                    wireLengths.append(length + MessageFraming.prefixLength)
+                    batch.append(try complete(body), wireLength: length + MessageFraming.prefixLength)
                     body = []
                     expectedLength = nil
                 }
             } else {
-                let take = min(MessageFraming.prefixLength - prefix.count, chunk.count - offset)
-                prefix.append(contentsOf: chunk[offset..<(offset + take)])
-                offset += take
-                if prefix.count == MessageFraming.prefixLength {
+                while prefixCount < MessageFraming.prefixLength, offset < chunk.count {
+                    prefix = prefix << 8 | UInt64(chunk[offset])
+                    prefixCount += 1
+                    offset += 1
+                }
+                if prefixCount == MessageFraming.prefixLength {
                     try beginMessage()
                     if expectedLength == 0 {
-                        messages.append(try complete([]))
-                        wireLengths.append(MessageFraming.prefixLength)
+                        batch.append(try complete([]), wireLength: MessageFraming.prefixLength)
                         expectedLength = nil
                     }
                 }
@@ -102,10 +117,10 @@ struct MessageDeframer {
     }
 
     private mutating func beginMessage() throws(Failure) {
-        let flag = prefix[0]
-        let length =
-            UInt32(prefix[1]) << 24 | UInt32(prefix[2]) << 16 | UInt32(prefix[3]) << 8 | UInt32(prefix[4])
-        prefix.removeAll(keepingCapacity: true)
+        let flag = UInt8(truncatingIfNeeded: prefix >> 32)
+        let length = UInt32(truncatingIfNeeded: prefix)
+        prefix = 0
+        prefixCount = 0
         switch flag {
         case 0: isCompressed = false
         case 1:
@@ -164,6 +179,42 @@ extension MessageDeframer.Failure {
                 message:
                     "Compressed message of \(compressedLength) bytes inflates past the limit of \(limit) bytes."
             )
+        }
+    }
+}
+
+/// The messages one DATA chunk completed, in order, with their wire lengths.
+///
+/// A chunk nearly always completes at most one message: that one is held inline, and only
+/// further ones go to an array, so the usual chunk allocates no list (two arrays per chunk
+/// showed up among a unary call's mallocs).
+struct DeframedMessages: Sequence {
+    private var first: (message: [UInt8], wireLength: Int)?
+    private var rest: [(message: [UInt8], wireLength: Int)] = []
+
+    mutating func append(_ message: [UInt8], wireLength: Int) {
+        if first == nil {
+            first = (message, wireLength)
+        } else {
+            rest.append((message, wireLength))
+        }
+    }
+
+    func makeIterator() -> Iterator {
+        Iterator(first: first, rest: rest.makeIterator())
+    }
+
+    /// A concrete iterator (`AnyIterator` would box its closure: an allocation per chunk again).
+    struct Iterator: IteratorProtocol {
+        fileprivate var first: (message: [UInt8], wireLength: Int)?
+        fileprivate var rest: IndexingIterator<[(message: [UInt8], wireLength: Int)]>
+
+        mutating func next() -> (message: [UInt8], wireLength: Int)? {
+            if let taken = first {
+                first = nil
+                return taken
+            }
+            return rest.next()
         }
     }
 }
