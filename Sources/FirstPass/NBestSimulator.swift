@@ -12,7 +12,9 @@ import SeededRandom
 /// an acoustic baseline, with total = acoustic + λ·LM, and the list holds the N best distinct
 /// paths, sorted by total. With Gumbel noise the chance that an arc wins its position is the
 /// softmax of its noise-free score over σ, so the simulator can solve, per utterance, the bias
-/// shift of all error arcs that makes the expected 1-best WER equal to the target.
+/// shift of all error arcs that makes the expected 1-best WER equal to the target — the same
+/// target for every utterance, or, with a difficulty dispersion, the target times the
+/// utterance's own mean-one difficulty (see ``difficulty(utteranceID:)``).
 ///
 /// Everything random comes from a SplitMix64 stream seeded by (seed, utterance id), so an
 /// utterance's list does not depend on the order or concurrency of simulation.
@@ -107,11 +109,33 @@ public struct NBestSimulator: Sendable {
         let lattice = ConfusionLattice(
             referenceWords: words, model: model, parameters: parameters, generator: &generator)
         let shift =
-            parameters.targetWER.map { lattice.shift(forTargetWER: $0, parameters: parameters) }
+            parameters.targetWER.map {
+                lattice.shift(
+                    forTargetWER: min($0 * difficulty(utteranceID: utteranceID), 0.95), parameters: parameters
+                )
+            }
             ?? parameters.errorShift
         let best = KBestDecoder.decode(
             lattice, k: parameters.listSize * 2 + 2, shift: shift, lmWeight: parameters.lmWeight)
         return Decoded(lattice: lattice, best: best, shift: shift, generator: generator)
+    }
+
+    /// The utterance's difficulty: a multiplier of ``SimulatorParameters/targetWER`` with mean 1
+    /// and variance ``SimulatorParameters/difficultyDispersion`` (1 when the dispersion is 0).
+    ///
+    /// Log-normal, exp(s·z − s²/2) with s² = ln(1 + dispersion), from a standard normal z drawn
+    /// from a stream of its own, seeded by (seed, utterance id): the lattice's noise, and so every
+    /// list at dispersion 0, is untouched, and z is the same at every dispersion, so the lists
+    /// change smoothly with it (common random numbers, which the calibration fit relies on).
+    func difficulty(utteranceID: String) -> Double {
+        let dispersion = parameters.difficultyDispersion
+        guard dispersion > 0 else { return 1 }
+        var generator = SplitMix64(seed: seed, item: utteranceID + "\u{1F}difficulty")
+        let u1 = max(generator.nextUnit(), 1e-300)
+        let u2 = generator.nextUnit()
+        let z = (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
+        let s = Foundation.log1p(dispersion).squareRoot()
+        return Foundation.exp(s * z - s * s / 2)
     }
 
     private func finalList(

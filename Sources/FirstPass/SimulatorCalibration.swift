@@ -2,8 +2,9 @@
 ///
 /// Coordinate search with step halving over the parameters that shape the profile: target
 /// WER (1-best WER), deletion/insertion/split-merge biases (error-kind shares), acoustic
-/// scale κ (homophone versus near-homophone substitutions) and noise scale σ (list diversity,
-/// oracle WER, reference rank). Every evaluation simulates the same references with the same
+/// scale κ (homophone versus near-homophone substitutions), noise scale σ (list diversity,
+/// oracle WER, reference rank) and difficulty dispersion (share of error-free utterances,
+/// spread of per-utterance WER). Every evaluation simulates the same references with the same
 /// seed (common random numbers), so the loss is a deterministic function of the parameters and
 /// the search is reproducible.
 public struct SimulatorCalibration: Sendable {
@@ -31,6 +32,7 @@ public struct SimulatorCalibration: Sendable {
         Dimension(name: "splitMergeBias", keyPath: \.splitMergeBias, step: 1, range: -10...10),
         Dimension(name: "acousticScale", keyPath: \.acousticScale, step: 1, range: 0...20),
         Dimension(name: "noiseScale", keyPath: \.noiseScale, step: 0.4, range: 0.1...5),
+        Dimension(name: "difficultyDispersion", keyPath: \.difficultyDispersion, step: 0.5, range: 0...10),
     ]
 
     public let model: PhoneticConfusionModel

@@ -4,13 +4,23 @@
 /// substitute, delete, insert after, split, merge with the next word) whose scores add a
 /// phonetic penalty, an LM score, a per-kind bias and Gumbel noise. The biases set the *mix* of
 /// error kinds; a per-utterance shift of all error biases is solved so the expected 1-best WER
-/// equals ``targetWER`` (see ``NBestSimulator``).
+/// equals ``targetWER`` (see ``NBestSimulator``), or, with a ``difficultyDispersion``, the
+/// target scaled by the utterance's own difficulty.
 public struct SimulatorParameters: Sendable, Hashable, Codable {
     /// Hypotheses per list (N ≥ 1).
     public var listSize: Int = 10
     /// Expected 1-best word error rate per utterance, in [0, 0.95]; `nil` uses
     /// ``errorShift`` unchanged.
     public var targetWER: Double? = 0.1
+    /// Variance of a per-utterance difficulty multiplier of ``targetWER`` (≥ 0; 0 = every
+    /// utterance aims at the same WER, the behaviour before this field existed).
+    ///
+    /// Real recognisers are bursty: at 24% WER PocketSphinx gets about a fifth of the Austen
+    /// utterances entirely right and others badly wrong, while one target for every sentence
+    /// leaves almost none error-free. Each utterance draws a log-normal multiplier with mean 1
+    /// and this variance from its own seeded stream, so the corpus WER stays at the target while
+    /// easy utterances come out error-free and hard ones get many errors.
+    public var difficultyDispersion: Double = 0
     /// Bias added to every error arc when ``targetWER`` is `nil`.
     public var errorShift: Double = -4
     /// Acoustic penalty per unit of phonetic distance from the reference (κ).
@@ -54,6 +64,12 @@ public struct SimulatorParameters: Sendable, Hashable, Codable {
         if let wer = targetWER, !(0...0.95).contains(wer) {
             throw fail("targetWER must be in [0, 0.95], got \(wer)")
         }
+        if !(difficultyDispersion >= 0) || !difficultyDispersion.isFinite {
+            throw fail("difficultyDispersion must be ≥ 0 and finite, got \(difficultyDispersion)")
+        }
+        if difficultyDispersion > 0, targetWER == nil {
+            throw fail("difficultyDispersion scales targetWER, which is nil (a fixed errorShift)")
+        }
         if !(noiseScale > 0) || !noiseScale.isFinite {
             throw fail("noiseScale must be > 0, got \(noiseScale)")
         }
@@ -73,5 +89,33 @@ public struct SimulatorParameters: Sendable, Hashable, Codable {
         ] where !value.isFinite {
             throw fail("\(name) must be finite")
         }
+    }
+}
+
+extension SimulatorParameters {
+    /// Decodes every field as the synthesized decoder would, except ``difficultyDispersion``,
+    /// which parameter files written before it existed lack: they load with dispersion 0 and so
+    /// simulate exactly what they did.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        listSize = try container.decode(Int.self, forKey: .listSize)
+        targetWER = try container.decodeIfPresent(Double.self, forKey: .targetWER)
+        difficultyDispersion =
+            try container.decodeIfPresent(Double.self, forKey: .difficultyDispersion) ?? 0
+        errorShift = try container.decode(Double.self, forKey: .errorShift)
+        acousticScale = try container.decode(Double.self, forKey: .acousticScale)
+        noiseScale = try container.decode(Double.self, forKey: .noiseScale)
+        lmWeight = try container.decode(Double.self, forKey: .lmWeight)
+        substitutionBias = try container.decode(Double.self, forKey: .substitutionBias)
+        deletionBias = try container.decode(Double.self, forKey: .deletionBias)
+        insertionBias = try container.decode(Double.self, forKey: .insertionBias)
+        splitMergeBias = try container.decode(Double.self, forKey: .splitMergeBias)
+        maximumNeighborDistance = try container.decode(Double.self, forKey: .maximumNeighborDistance)
+        candidatesPerWord = try container.decode(Int.self, forKey: .candidatesPerWord)
+        referenceInListRate = try container.decodeIfPresent(Double.self, forKey: .referenceInListRate)
+        referenceRankDecay = try container.decode(Double.self, forKey: .referenceRankDecay)
+        acousticPerPhone = try container.decode(Double.self, forKey: .acousticPerPhone)
+        partialNoiseScale = try container.decode(Double.self, forKey: .partialNoiseScale)
     }
 }

@@ -121,6 +121,8 @@ extension CalibrationGapReport {
             row("  deletions (of errors)") { percent($0.deletionShare) },
             row("  insertions (of errors)") { percent($0.insertionShare) },
             row("  homophone subst. (of errors)") { percent($0.homophoneSubstitutionShare) },
+            row("error-free 1-best (of utterances)") { percent($0.errorFreeShare) },
+            row("per-utterance WER sd") { percent($0.perUtteranceWERSpread) },
         ]
         for (index, depth) in ErrorProfile.oracleDepths.enumerated() {
             rows.append(row("oracle WER@\(depth)") { percent($0.oracleWER[index]) })
@@ -145,6 +147,7 @@ extension CalibrationGapReport {
             row("split/merge bias") { number($0.splitMergeBias) },
             row("acoustic scale κ") { number($0.acousticScale) },
             row("noise scale σ") { number($0.noiseScale) },
+            row("difficulty dispersion") { number($0.difficultyDispersion) },
             row("list size N") { "\($0.listSize)" },
         ]
     }

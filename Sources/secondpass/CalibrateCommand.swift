@@ -63,10 +63,10 @@ struct CalibrateCommand: ParsableCommand {
         print(
             String(
                 format:
-                    "  targetWER %.4f  deletionBias %.3f  insertionBias %.3f  splitMergeBias %.3f  acousticScale %.3f  noiseScale %.3f  N %d",
+                    "  targetWER %.4f  deletionBias %.3f  insertionBias %.3f  splitMergeBias %.3f  acousticScale %.3f  noiseScale %.3f  difficultyDispersion %.3f  N %d",
                 parameters.targetWER ?? 0, parameters.deletionBias, parameters.insertionBias,
                 parameters.splitMergeBias, parameters.acousticScale, parameters.noiseScale,
-                parameters.listSize))
+                parameters.difficultyDispersion, parameters.listSize))
         if let parametersOut {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -69,6 +69,12 @@ struct SimulatorOptions: ParsableArguments {
 
     @Option(
         help:
+            "Variance of each utterance's mean-one multiplier of the target WER: 0 gives every utterance the same target, more gives error-free and very wrong utterances (default \(defaults.difficultyDispersion))."
+    )
+    var difficultyDispersion: Double?
+
+    @Option(
+        help:
             "Probability that the reference is in the list when the 1-best is wrong (default: left to the scores)."
     )
     var referenceInListRate: Double?
@@ -112,6 +118,7 @@ struct SimulatorOptions: ParsableArguments {
         }
         if let listSize { resolved.listSize = listSize }
         if let targetWER { resolved.targetWER = targetWER }
+        if let difficultyDispersion { resolved.difficultyDispersion = difficultyDispersion }
         if let referenceInListRate { resolved.referenceInListRate = referenceInListRate }
         if let lmWeight { resolved.lmWeight = lmWeight }
         if let noiseScale { resolved.noiseScale = noiseScale }

@@ -47,6 +47,7 @@ struct SimulatorParametersFileTests {
             "--n=\(fitted.listSize)", "--lm-weight=\(fitted.lmWeight)", "--noise-scale=\(fitted.noiseScale)",
             "--deletion-bias=\(fitted.deletionBias)", "--insertion-bias=\(fitted.insertionBias)",
             "--split-merge-bias=\(fitted.splitMergeBias)", "--acoustic-scale=\(fitted.acousticScale)",
+            "--difficulty-dispersion=\(fitted.difficultyDispersion)",
         ]
         if let wer = fitted.targetWER { spelledOut.append("--target-wer=\(wer)") }
         if let rate = fitted.referenceInListRate { spelledOut.append("--reference-in-list-rate=\(rate)") }
@@ -65,6 +66,10 @@ struct SimulatorParametersFileTests {
             (["simulate", "--parameters", "/no/such/fitted.json"], "/no/such/fitted.json"),
             (["simulate", "--parameters", CLI.fixture("corpus.txt")], "is not a simulator parameter file"),
             (["simulate", "--noise-scale", "0"], "simulator parameters: noiseScale must be > 0"),
+            (
+                ["simulate", "--difficulty-dispersion=-1"],
+                "simulator parameters: difficultyDispersion must be ≥ 0"
+            ),
             (
                 ["calibrate", CLI.fixture("nbest.jsonl"), "--parameters-out", "/tmp/x.json"],
                 "--parameters-out needs --fit"

@@ -40,6 +40,13 @@ struct CalibrationTests {
         #expect(abs(profile.oracleWER[2] - 1.0 / 12) < 1e-12)
         #expect(profile.referenceRankShares[0...2] == [0.25, 0.25, 0.25])
         #expect(profile.referenceAbsentShare == 0.25)
+        // Only "the cat went" → "the cat went" is error-free; per-utterance WERs 1/4, 0, 1, 1/3.
+        #expect(profile.errorFreeShare == 0.25)
+        let werValues = [0.25, 0, 1, 1.0 / 3]
+        let mean = werValues.reduce(0, +) / 4
+        let spread = (werValues.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 4).squareRoot()
+        #expect(abs(profile.perUtteranceWERSpread - spread) < 1e-12)
+        #expect(profile.formatted().contains("error-free 1-best"))
         #expect(profile.formatted().contains("1-best WER"))
         #expect(profile.distance(to: profile) == 0)
     }
