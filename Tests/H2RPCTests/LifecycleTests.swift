@@ -1,8 +1,9 @@
-import H2RPC
 import Logging
 import ServiceLifecycle
 import Synchronization
 import Testing
+
+@testable import H2RPC
 
 /// Deadlines, cancellation in both directions and graceful shutdown.
 @Suite struct LifecycleTests {
@@ -12,14 +13,19 @@ import Testing
 
     /// `Sleepy` fires `started`, sleeps `sleep` (or until cancelled, firing `cancelled`) and echoes.
     static func router(
-        started: Signal, cancelled: Signal, sleep: Duration = .seconds(60)
+        started: Signal, cancelled: Signal, sleep: Duration = .seconds(60), release: Signal? = nil
     ) -> RPCRouter {
         var router = TestSupport.echoRouter()
         let codec = RawBytesCodec()
         router.registerUnary(sleepy, deserializer: codec, serializer: codec) { request, _ in
             started.fire()
             do {
-                try await Task.sleep(for: sleep)
+                if let release {
+                    _ = await release.wait(timeout: .seconds(60))
+                    try Task.checkCancellation()
+                } else {
+                    try await Task.sleep(for: sleep)
+                }
             } catch {
                 cancelled.fire()
                 throw error
@@ -117,13 +123,19 @@ import Testing
     @Test func gracefulShutdownLetsInFlightCallsFinishAndRefusesNewOnes() async throws {
         let started = Signal()
         let cancelled = Signal()
-        let router = Self.router(started: started, cancelled: cancelled, sleep: .milliseconds(300))
+        let release = Signal()
+        let router = Self.router(started: started, cancelled: cancelled, release: release)
         try await TestSupport.withServerAndClient(router) { server, client in
             let inFlight = Task {
                 try await client.unary(Self.sleepy, request: [9], serializer: codec, deserializer: codec)
             }
             #expect(await started.wait())
             server.beginGracefulShutdown(gracePeriod: .seconds(10))
+            // The in-flight call answers only after the GOAWAY is on the wire, so the client has
+            // read it before the answer and starts the next call elsewhere (a loaded machine
+            // once ran the drain after a 300 ms handler had answered, and the next call was served).
+            await server.shutdownAnnounced()
+            release.fire()
             let observed7 = try await inFlight.value
             #expect(observed7 == [9])
             #expect(!cancelled.isFired)

@@ -30,6 +30,8 @@ public final class RPCServer: Service, Sendable {
         var startupError: RPCError?
         var connections: [ObjectIdentifier: any Channel] = [:]
         var isShuttingDown = false
+        /// One per connection drained by `beginGracefulShutdown`: succeeds once its GOAWAY is sent.
+        var shutdownAnnouncements: [EventLoopFuture<Void>] = []
     }
 
     private let router: RPCRouter
@@ -139,13 +141,21 @@ public final class RPCServer: Service, Sendable {
             return (state.listener, Array(state.connections.values))
         }
         listener?.close(promise: nil)
-        for channel in connections {
-            Self.drain(channel, gracePeriod: grace)
-        }
+        let announcements = connections.map { Self.drain($0, gracePeriod: grace) }
+        state.withLock { $0.shutdownAnnouncements += announcements }
     }
 
-    private static func drain(_ channel: any Channel, gracePeriod: Duration) {
-        channel.eventLoop.execute {
+    /// Returns once every connection open at `beginGracefulShutdown` has sent its GOAWAY: the
+    /// drain runs on each connection's event loop, later than the call that asked for it, so a
+    /// test that needs the GOAWAY on the wire before a response waits here rather than for time.
+    func shutdownAnnounced() async {
+        let announcements = state.withLock { $0.shutdownAnnouncements }
+        for announcement in announcements { try? await announcement.get() }
+    }
+
+    @discardableResult
+    private static func drain(_ channel: any Channel, gracePeriod: Duration) -> EventLoopFuture<Void> {
+        channel.eventLoop.submit {
             guard let handler = try? channel.pipeline.syncOperations.handler(type: ServerConnection.self)
             else {
                 channel.close(promise: nil)
