@@ -61,6 +61,23 @@ public enum FusionTuner {
         public static let standard = SearchSpace(
             firstPassWeights: [1], lmWeights: (0...30).map { Double($0) * 0.05 },
             lengthBonuses: (-4...12).map { Double($0) * 0.25 })
+
+        /// The weights of `fusion` that sit on an outer candidate of their dimension, as
+        /// `(flag name, value)`: the best point of a grid may then lie beyond it (real decoder
+        /// lists, whose scores are acoustic log-likelihoods, need far larger LM weights than
+        /// simulated ones). A dimension with one candidate, and an LM weight of 0 (a floor, not a
+        /// limit of the grid), are never reported.
+        public func edges(of fusion: ScoreFusion) -> [(dimension: String, value: Double)] {
+            var edges: [(dimension: String, value: Double)] = []
+            func check(_ name: String, _ candidates: [Double], _ value: Double, floor: Double? = nil) {
+                guard let low = candidates.min(), let high = candidates.max(), low < high else { return }
+                if value >= high || (value <= low && value != floor) { edges.append((name, value)) }
+            }
+            check("first-pass-weights", firstPassWeights, fusion.firstPassWeight)
+            check("lm-weights", lmWeights, fusion.lmWeight, floor: 0)
+            check("length-bonuses", lengthBonuses, fusion.lengthBonus)
+            return edges
+        }
     }
 
     /// What a search found.

@@ -148,6 +148,11 @@ struct TuneCommand: AsyncParsableCommand {
                     + " first-pass weight \(outcome.best.firstPassWeight); dev WER"
                     + " \(Self.percent(outcome.startWER)) → \(Self.percent(outcome.bestWER))"
                     + " (\(outcome.evaluations) weightings, \(utterances.count) utterances)")
+            for edge in space.edges(of: outcome.best) {
+                Console.warning(
+                    "\(name ?? "base"): \(edge.value) is the grid's outermost --\(edge.dimension) candidate;"
+                        + " the best weights may lie beyond it (widen the range)")
+            }
         }
         do {
             try file.write(to: URL(fileURLWithPath: output))

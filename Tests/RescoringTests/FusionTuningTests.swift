@@ -129,4 +129,22 @@ import Testing
             }
         }
     }
+
+    @Test(
+        "a best point on an outer candidate is reported per dimension; a lone candidate and an LM weight of 0 never are"
+    )
+    func gridEdges() {
+        let space = FusionTuner.SearchSpace(
+            firstPassWeights: [1], lmWeights: [0, 0.5, 1], lengthBonuses: [-1, 0, 1])
+        let inside = ScoreFusion(firstPassWeight: 1, lmWeight: 0.5, lengthBonus: 0)
+        #expect(space.edges(of: inside).isEmpty)
+        let floor = ScoreFusion(firstPassWeight: 1, lmWeight: 0, lengthBonus: 0)
+        #expect(space.edges(of: floor).isEmpty)
+        let corner = ScoreFusion(firstPassWeight: 1, lmWeight: 1, lengthBonus: -1)
+        let edges = space.edges(of: corner)
+        #expect(edges.map(\.dimension) == ["lm-weights", "length-bonuses"])
+        #expect(edges.map(\.value) == [1, -1])
+        let top = ScoreFusion(firstPassWeight: 1, lmWeight: 0.5, lengthBonus: 1)
+        #expect(space.edges(of: top).map(\.dimension) == ["length-bonuses"])
+    }
 }
