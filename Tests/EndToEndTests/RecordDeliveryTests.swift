@@ -2,6 +2,7 @@ import H2RPC
 import Logging
 import RescoringMessages
 import RescoringRPC
+import SecondPassTestSupport
 import Simulation
 import Testing
 
@@ -57,7 +58,9 @@ struct RecordDeliveryTests {
                 callTimeout: .seconds(120), logger: Self.logger)
             let delivered = Task { await delivery.run(forwarder) }
             for index in 0..<5 { try await forwarder.submit(Self.record(index)) }
-            await aggregator.waitForRecords(4)
+            try await withTimeout(.seconds(120), "the first four records") {
+                await aggregator.waitForRecords(4)
+            }
             return (port, delivered)
         }
         // Down: records keep coming and wait in the bounded buffer (a full one blocks submit).
@@ -105,7 +108,7 @@ struct RecordDeliveryTests {
                 for index in 0..<20 { try await forwarder.submit(Self.record(index)) }
             }
             // The first batch is at the aggregator, unacknowledged: nothing can leave the buffer.
-            await gate.waitForArrival()
+            try await withTimeout(.seconds(120), "the first Record call") { await gate.waitForArrival() }
             for _ in 0..<3000 where await forwarder.currentTotals.submitted < 4 {
                 try await Task.sleep(for: .milliseconds(10))
             }
@@ -147,7 +150,10 @@ struct RecordDeliveryTests {
         #expect(totals.acknowledged == 2)
         #expect(totals.resentBatches >= 1)
         #expect(aggregator.stored.count == 2)
-        #expect(aggregator.received.count > 2, "the batch was not resent")
+        // The acknowledged (resent) call's summary accounts for both records: accepted when the
+        // abandoned call timed out before the aggregator read it (a loaded machine), duplicates
+        // when it had. Counting the aggregator's receipts (> 2) assumed the latter and failed in CI.
+        #expect(totals.accepted + totals.duplicates == 2)
     }
 
     @Test("a DNS name gives one slot per address; an unknown name is one clear error")

@@ -1,19 +1,65 @@
+import Synchronization
+
 /// Runs `body`, failing with a message naming `what` if it has not finished after `timeout`.
 ///
 /// The timeout is a safety net against a hung child or peer, never the way a test waits for a fact.
+/// It must fire even when `body` is stuck somewhere that ignores cancellation (a continuation
+/// nobody resumes, a blocking read): a task group would cancel such a body and then wait for it
+/// forever, turning a failure into a hung suite. So `body` runs in its own task, the first of
+/// its result and the deadline wins, and the loser is cancelled without being waited for.
 public func withTimeout<T: Sendable>(
     _ timeout: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: timeout)
-            return nil
+    let outcome = FirstOutcome<T>()
+    let work = Task {
+        do {
+            outcome.settle(.success(try await body()))
+        } catch {
+            outcome.settle(.failure(error))
         }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else {
-            throw TestFailure("timed out after \(timeout) waiting for \(what)")
+    }
+    let deadline = Task {
+        try await Task.sleep(for: timeout)
+        outcome.settle(.failure(TestFailure("timed out after \(timeout) waiting for \(what)")))
+    }
+    defer {
+        work.cancel()
+        deadline.cancel()
+    }
+    return try await withTaskCancellationHandler {
+        try await outcome.value()
+    } onCancel: {
+        outcome.settle(.failure(CancellationError()))
+    }
+}
+
+/// The first result settled wins; later ones are dropped.
+private final class FirstOutcome<T: Sendable>: Sendable {
+    private struct State {
+        var result: Result<T, any Error>?
+        var waiter: CheckedContinuation<T, any Error>?
+    }
+
+    private let state = Mutex(State())
+
+    func settle(_ result: Result<T, any Error>) {
+        let waiter: CheckedContinuation<T, any Error>? = state.withLock { state in
+            guard state.result == nil else { return nil }
+            state.result = result
+            defer { state.waiter = nil }
+            return state.waiter
         }
-        return value
+        waiter?.resume(with: result)
+    }
+
+    func value() async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let settled: Result<T, any Error>? = state.withLock { state in
+                if let result = state.result { return result }
+                state.waiter = continuation
+                return nil
+            }
+            if let settled { continuation.resume(with: settled) }
+        }
     }
 }
