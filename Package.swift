@@ -248,6 +248,9 @@ let package = Package(
         .target(name: "SecondPassTestSupport", path: "Tests/Support"),
         /// A raw HTTP/2 client that sends half a message and vanishes (abuse-bench, rescorer tests).
         .target(name: "RawHTTP2Peer", path: "Tests/RawHTTP2Peer"),
+        .testTarget(
+            name: "SecondPassTestSupportTests", dependencies: ["SecondPassTestSupport", "ServiceMetrics"],
+            path: "Tests/SupportTests"),
         .testTarget(name: "NBestTests", dependencies: ["NBest"]),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
         .testTarget(
@@ -294,7 +297,7 @@ let package = Package(
                 "Rescoring", "RescoringCore", "RescorerServer", "RescoringRPC", "RescoringMessages", "H2RPC",
                 "NeuralLM",
                 "NBest", "OfflineRescoring", "FirstPass", "Evaluation", "Adaptation", "ServiceMetrics",
-                .product(name: "Logging", package: "swift-log"),
+                "SecondPassTestSupport", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "RescorerServiceTests",
@@ -308,7 +311,7 @@ let package = Package(
         .testTarget(
             name: "ServiceMetricsTests",
             dependencies: [
-                "ServiceMetrics",
+                "ServiceMetrics", "SecondPassTestSupport",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

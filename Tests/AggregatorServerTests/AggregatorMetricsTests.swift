@@ -2,11 +2,8 @@ import Foundation
 import H2RPC
 import RescoringMessages
 import RescoringRPC
+import SecondPassTestSupport
 import Testing
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// `metrics-aggregator serve --metrics-port`: the Prometheus counters follow what the aggregator
 /// did, so an operator can tell a retrying simulator (duplicates) from a broken one (rejected).
@@ -37,9 +34,7 @@ struct AggregatorMetricsTests {
                 _ = try await client.getReport(ReportRequest(runID: "observed", cleanCondition: "clean"))
             }
 
-            let url = try #require(URL(string: "http://127.0.0.1:\(metricsPort)/metrics"))
-            let (data, _) = try await URLSession.shared.data(from: url)
-            let text = String(decoding: data, as: UTF8.self)
+            let text = try await HTTPRequest.metrics(port: metricsPort)
             for line in [
                 #"aggregator_records_total{disposition="accepted"} \#(records.count)"#,
                 #"aggregator_records_total{disposition="duplicate"} \#(records.count)"#,

@@ -2,9 +2,6 @@ import Foundation
 import SecondPassTestSupport
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -54,9 +51,7 @@ struct ContainersRunTests {
         #expect(live.status == 0, "liveness: \(live.stderr)")
 
         // The autoscaler's metric is a sample of this replica's /metrics.
-        let url = try #require(URL(string: "http://127.0.0.1:\(metricsPort)/metrics"))
-        let (body, _) = try await URLSession.shared.data(from: url)
-        let samples = String(decoding: body, as: UTF8.self).split(separator: "\n").filter {
+        let samples = try await HTTPRequest.metrics(port: metricsPort).split(separator: "\n").filter {
             !$0.hasPrefix("#")
         }
         let metric = RescorerExports.queueDepth

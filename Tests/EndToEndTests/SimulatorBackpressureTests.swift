@@ -2,10 +2,6 @@ import Foundation
 import SecondPassTestSupport
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// A slow aggregator against the real `nbest-simulator` and a real `lora-rescorer` replica: the
 /// simulator's bounded record buffer must hold the whole pipeline back, not pile up results.
 @Suite("nbest-simulator against a slow aggregator", .serialized)
@@ -20,10 +16,10 @@ struct SimulatorBackpressureTests {
 
     /// The replica's count of scored requests for the test's adapter, read from its `/metrics`.
     static func scored(metricsPort: Int) async throws -> Int {
-        let url = try #require(URL(string: "http://127.0.0.1:\(metricsPort)/metrics"))
-        let (data, _) = try await URLSession.shared.data(from: url)
         let prefix = #"rescorer_adapter_requests_total{adapter="\#(SuiteProcesses.adapterName)"} "#
-        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(prefix) }
+        let line = try await HTTPRequest.metrics(port: metricsPort).split(separator: "\n").first {
+            $0.hasPrefix(prefix)
+        }
         return line.flatMap { Int($0.dropFirst(prefix.count)) } ?? 0
     }
 
@@ -53,7 +49,9 @@ struct SimulatorBackpressureTests {
 
             // Facts first: the first Record call is held, the buffer filled (progress counts
             // records in it: the 4/20 line), and the replica scored what the bound allows.
-            await gate.waitForArrival()
+            try await withTimeout(.seconds(300), "the simulator's first Record call") {
+                await gate.waitForArrival()
+            }
             _ = try await simulator.line(containing: "progress: \(Self.recordBuffer)/\(Self.utterances) ")
             try await withTimeout(.seconds(300), "the replica to score \(Self.sentBound) requests") {
                 while try await Self.scored(metricsPort: metricsPort) < Self.sentBound {

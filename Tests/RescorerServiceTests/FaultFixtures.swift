@@ -2,10 +2,6 @@ import Foundation
 import RescoringMessages
 import SecondPassTestSupport
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// Requests the multi-process fault tests send to a real `lora-rescorer`.
 enum FaultFixtures {
     /// Austen-like words; every hypothesis below is made of them, so the lists need no data files.
@@ -80,11 +76,7 @@ struct ReplicaMetrics {
 
     /// The metric lines now.
     func lines() async throws -> [Substring] {
-        guard let url = URL(string: "http://127.0.0.1:\(port)/metrics") else {
-            throw TestFailure("bad metrics URL for port \(port)")
-        }
-        let (data, _) = try await URLSession.shared.data(from: url)
-        return String(decoding: data, as: UTF8.self).split(separator: "\n")
+        try await HTTPRequest.metrics(port: port).split(separator: "\n")
     }
 
     /// Waits until a scrape holds `line` exactly (e.g. `rescorer_running_requests 1.0`).

@@ -3,11 +3,8 @@ import H2RPC
 import Logging
 import RescoringMessages
 import RescoringRPC
+import SecondPassTestSupport
 import Testing
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// The run-time features of the real `lora-rescorer` process: hot adapters within
 /// `--adapter-root`, tuned fusion from `--fusion`, the request limits, and `--metrics-port`.
@@ -59,10 +56,7 @@ struct LoraRescorerFeatureTests {
                 try await rescorer.listAdapters().adapters.map(\.name) == [LoraRescorerBinary.adapterName])
         }
 
-        let url = try #require(URL(string: "http://127.0.0.1:\(metricsPort)/metrics"))
-        let (data, response) = try await URLSession.shared.data(from: url)
-        #expect((response as? HTTPURLResponse)?.statusCode == 200)
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try await HTTPRequest.metrics(port: metricsPort)
         for line in [
             #"rescorer_requests_total{method="RescoreOne",code="OK"} 1"#,
             #"rescorer_requests_total{method="RescoreOne",code="INVALID_ARGUMENT"} 1"#,

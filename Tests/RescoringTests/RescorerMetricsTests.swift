@@ -5,14 +5,11 @@ import NBest
 import Rescoring
 import RescoringMessages
 import RescoringRPC
+import SecondPassTestSupport
 import ServiceMetrics
 import Testing
 
 @testable import RescorerServer
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// The Prometheus endpoint, scraped over real HTTP after real calls.
 @Suite struct RescorerMetricsTests {
@@ -49,10 +46,8 @@ import Testing
     }
 
     static func scrape(port: Int, path: String = "/metrics") async throws -> (Int, String) {
-        let url = try #require(URL(string: "http://127.0.0.1:\(port)\(path)"))
-        let (data, response) = try await URLSession.shared.data(from: url)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        return (status, String(decoding: data, as: UTF8.self))
+        let response = try await HTTPRequest.send(port: port, path: path)
+        return (response.status, response.text)
     }
 
     @Test func aScrapeCountsCallsByMethodAndCodeWithTimesAndQueue() async throws {

@@ -1,13 +1,10 @@
 import Foundation
 import Logging
 import Metrics
+import SecondPassTestSupport
 import ServiceMetrics
 import Synchronization
 import Testing
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// The `/metrics` listener over real loopback HTTP, with metrics recorded through swift-metrics.
 @Suite struct MetricsEndpointTests {
@@ -32,14 +29,8 @@ import Testing
     static func request(_ port: Int, _ path: String, method: String = "GET") async throws -> (
         Int, String, String?
     ) {
-        var request = URLRequest(url: try #require(URL(string: "http://127.0.0.1:\(port)\(path)")))
-        request.httpMethod = method
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = try #require(response as? HTTPURLResponse)
-        return (
-            http.statusCode, String(decoding: data, as: UTF8.self),
-            http.value(forHTTPHeaderField: "Content-Type")
-        )
+        let response = try await HTTPRequest.send(port: port, path: path, method: method)
+        return (response.status, response.text, response.headers["content-type"])
     }
 
     @Test func countersTimersAndScrapeTimeGaugesAppearInTheExposition() async throws {
