@@ -23,7 +23,7 @@ enum Manifests {
             let file: String
             let documents: [ManifestNode]
         }
-        let output = try PythonPeer.run(code: loader, arguments: [folder.path])
+        let output = try PythonPeer.runBlocking(code: loader, arguments: [folder.path])
         let files = try JSONDecoder().decode([File].self, from: output)
         guard !files.isEmpty else { throw TestFailure("no manifests under \(folder.path)") }
         return files.flatMap { file in file.documents.map { ManifestDocument(file: file.file, node: $0) } }
@@ -31,7 +31,7 @@ enum Manifests {
 
     /// Parses one YAML text (a ConfigMap's embedded configuration) the same way.
     static func parse(yaml text: String) throws -> ManifestNode {
-        let output = try PythonPeer.run(
+        let output = try PythonPeer.runBlocking(
             code: "import json, sys, yaml\nprint(json.dumps(yaml.safe_load(sys.stdin.read())))",
             input: Data(text.utf8))
         return try JSONDecoder().decode(ManifestNode.self, from: output)

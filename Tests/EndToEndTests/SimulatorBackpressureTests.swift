@@ -49,9 +49,7 @@ struct SimulatorBackpressureTests {
 
             // Facts first: the first Record call is held, the buffer filled (progress counts
             // records in it: the 4/20 line), and the replica scored what the bound allows.
-            try await withTimeout(.seconds(300), "the simulator's first Record call") {
-                await gate.waitForArrival()
-            }
+            try await simulator.whileRunning("its first Record call") { await gate.waitForArrival() }
             _ = try await simulator.line(containing: "progress: \(Self.recordBuffer)/\(Self.utterances) ")
             try await withTimeout(.seconds(300), "the replica to score \(Self.sentBound) requests") {
                 while try await Self.scored(metricsPort: metricsPort) < Self.sentBound {

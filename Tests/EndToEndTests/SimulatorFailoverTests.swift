@@ -78,8 +78,9 @@ struct SimulatorFailoverTests {
                     ports: replicaPorts, aggregator: aggregatorPort, runID: "stormy",
                     balance: "least-outstanding"))
             defer { stormy.stop() }
-            // The fact to wait for is a quarter of the records; the timeout only guards a run that died first.
-            try await withTimeout(.seconds(600), "a quarter of the disturbed run's records") {
+            // The fact to wait for is a quarter of the records; a run that died first fails with its output.
+            try await stormy.whileRunning("a quarter of the disturbed run's records", timeout: .seconds(600))
+            {
                 await aggregator.waitForRecords(Self.expectedRecords + Self.expectedRecords / 4)
             }
             replicaProcesses[1].stop()

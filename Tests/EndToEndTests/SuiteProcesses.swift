@@ -22,7 +22,17 @@ enum SuiteProcesses {
     }
 
     /// Starts `nbest-simulator` from the package root (so `Data/` and the corpora resolve).
+    ///
+    /// A `run` gets `--connect-timeout 120` unless it names its own: the default 5 s for the
+    /// health answers before the run starts is a production setting, and the aggregator doubles
+    /// answer from inside the test process, whose two cooperative threads the loaded suite can
+    /// keep busy (training loops, parity checks) for longer than that. A simulator that gives up
+    /// there ends before its first Record call, which left a test waiting for that call forever.
     static func startSimulator(_ arguments: [String]) throws -> RunningProcess {
-        try RunningProcess(try BuiltProducts.executable("nbest-simulator"), arguments, directory: root)
+        var arguments = arguments
+        if arguments.first == "run", !arguments.contains("--connect-timeout") {
+            arguments += ["--connect-timeout", "120"]
+        }
+        return try RunningProcess(try BuiltProducts.executable("nbest-simulator"), arguments, directory: root)
     }
 }

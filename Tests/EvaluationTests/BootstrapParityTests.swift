@@ -54,7 +54,7 @@ private struct BootstrapJob: Encodable {
 
 @Suite("Paired bootstrap parity with numpy", .requiresPythonPeer)
 struct BootstrapParityTests {
-    @Test func intervalsMatchAnIndependentImplementation() throws {
+    @Test func intervalsMatchAnIndependentImplementation() async throws {
         var generator = SplitMix64(seed: 99)
         let words = (0..<120).map { _ in Double(Int.random(in: 1...25, using: &generator)) }
         let errorsA = words.map { Double(Int.random(in: 0...Int($0 / 3), using: &generator)) }
@@ -70,7 +70,7 @@ struct BootstrapParityTests {
             seed: settings.seed, resamples: settings.resamples, confidence: settings.confidence,
             errorsA: errorsA,
             errorsB: errorsB, words: words)
-        let peer = try PythonPeer.run(code: numpyBootstrapScript, json: job, as: [[Double]].self)
+        let peer = try await PythonPeer.run(code: numpyBootstrapScript, json: job, as: [[Double]].self)
         try #require(peer.count == 3)
         for (interval, expected) in zip(ours, peer) {
             let lower = try #require(interval.lower)

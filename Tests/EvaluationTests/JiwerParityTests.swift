@@ -41,7 +41,7 @@ private let realLookingPairs: [[String]] = [
 
 @Suite("Parity with jiwer 4.0.0", .requiresPythonPeer)
 struct JiwerParityTests {
-    @Test func randomCasesMatchJiwerCounts() throws {
+    @Test func randomCasesMatchJiwerCounts() async throws {
         var generator = SplitMix64(seed: 2024)
         var pairs = realLookingPairs
         let vocabularies = [
@@ -68,11 +68,11 @@ struct JiwerParityTests {
             if index % 50 == 1 { reference = "" }
             pairs.append([reference, hypothesis])
         }
-        try expectJiwerParity(pairs)
+        try await expectJiwerParity(pairs)
     }
 
     /// Long utterances (up to 400 words), where rapidfuzz could switch to a different algorithm.
-    @Test func longUtterancesMatchJiwerCounts() throws {
+    @Test func longUtterancesMatchJiwerCounts() async throws {
         var generator = SplitMix64(seed: 77)
         let vocabulary = ["a", "b", "c", "d"]
         let pairs = (0..<40).map { _ in
@@ -81,11 +81,11 @@ struct JiwerParityTests {
                 generator.sentence(maxWords: 400, vocabulary: vocabulary),
             ]
         }
-        try expectJiwerParity(pairs)
+        try await expectJiwerParity(pairs)
     }
 
-    private func expectJiwerParity(_ pairs: [[String]]) throws {
-        let peer = try PythonPeer.run(code: jiwerScript, json: pairs, as: JiwerOutput.self)
+    private func expectJiwerParity(_ pairs: [[String]]) async throws {
+        let peer = try await PythonPeer.run(code: jiwerScript, json: pairs, as: JiwerOutput.self)
         try #require(peer.pairs.count == pairs.count)
         var aligner = WordAligner()
         var total = ErrorCounts.zero

@@ -38,13 +38,13 @@ struct ARPAFormatTests {
     }
 
     @Test("The PyPI arpa reader gives our sentence probabilities", .requiresPythonPeer)
-    func peerReadsOurFile() throws {
+    func peerReadsOurFile() async throws {
         let model = try Self.trained.get()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(
             "ngram-\(UUID().uuidString).arpa")
         defer { try? FileManager.default.removeItem(at: file) }
         try ARPAFormat.write(model).write(to: file, atomically: true, encoding: .utf8)
-        let peer = try PythonPeer.run(
+        let peer = try await PythonPeer.run(
             code: """
                 import json, sys, arpa
                 request = json.load(sys.stdin)

@@ -71,14 +71,14 @@ struct TokenizerParityTests {
     }
 
     @Test("A tokenizer.json written by Python after loading ours reads back identically")
-    func pythonResave() throws {
+    func pythonResave() async throws {
         let folder = try TokenizerTestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let original = try TokenizerTestSupport.smallTokenizer()
         let file = folder.appendingPathComponent("tokenizer.json")
         let resaved = folder.appendingPathComponent("resaved.json")
         try TokenizerFile.write(original, to: file)
-        try PythonPeer.run(
+        try await PythonPeer.run(
             code:
                 "import sys; from tokenizers import Tokenizer; Tokenizer.from_file(sys.argv[1]).save(sys.argv[2])",
             arguments: [file.path, resaved.path])

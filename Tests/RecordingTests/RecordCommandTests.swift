@@ -5,13 +5,13 @@ import Testing
 
 @Suite("secondpass record as a process")
 struct RecordCommandTests {
-    @Test func recordsATextFileAndReportsWhatItDid() throws {
+    @Test func recordsATextFileAndReportsWhatItDid() async throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let text = directory.appendingPathComponent("sentences.txt")
         try Data("elinor first spoke\n\nthey were both silent\n".utf8).write(to: text)
         let output = directory.appendingPathComponent("out.jsonl").path
-        let result = try ChildProcess.runBlocking(
+        let result = try await ChildProcess.run(
             BuiltProducts.secondpass,
             arguments: [
                 "record", "--text", text.path, "--voices", "kal16", "--nbest", "4", "--output", output,
@@ -27,8 +27,8 @@ struct RecordCommandTests {
         #expect(report.failures.map(\.utteranceID) == ["sentences-000002-kal16"])
     }
 
-    @Test func anUnknownVoiceIsOneErrorLine() throws {
-        let result = try ChildProcess.runBlocking(
+    @Test func anUnknownVoiceIsOneErrorLine() async throws {
+        let result = try await ChildProcess.run(
             BuiltProducts.secondpass,
             arguments: ["record", "--text", "/dev/null", "--voices", "hal", "--output", "/dev/null"])
         #expect(result.status != 0)
@@ -52,30 +52,30 @@ struct RecordCommandTests {
                 "/nonexistent/sentences.txt"
             ),
         ])
-    func badArguments(arguments: [String], named text: String) throws {
-        let result = try ChildProcess.runBlocking(BuiltProducts.secondpass, arguments: arguments)
+    func badArguments(arguments: [String], named text: String) async throws {
+        let result = try await ChildProcess.run(BuiltProducts.secondpass, arguments: arguments)
         #expect(result.status != 0)
         let lines = result.errorText.split(separator: "\n")
         #expect(lines.count == 1 && lines[0].hasPrefix("secondpass: error: "), "\(result.errorText)")
         #expect(result.errorText.contains(text), "\(result.errorText)")
     }
 
-    @Test func anOutputThatIsNotNBestJSONLIsRefusedNotAppendedTo() throws {
+    @Test func anOutputThatIsNotNBestJSONLIsRefusedNotAppendedTo() async throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let output = directory.appendingPathComponent("notes.jsonl")
         try Data("these are my notes\n".utf8).write(to: output)
         let text = directory.appendingPathComponent("s.txt")
         try Data("elinor first spoke\n".utf8).write(to: text)
-        let result = try ChildProcess.runBlocking(
+        let result = try await ChildProcess.run(
             BuiltProducts.secondpass, arguments: ["record", "--text", text.path, "--output", output.path])
         #expect(result.status != 0)
         #expect(result.errorText.contains("invalid line"), "\(result.errorText)")
         #expect(try String(contentsOf: output, encoding: .utf8) == "these are my notes\n")
     }
 
-    @Test func helpListsEveryFlag() throws {
-        let result = try ChildProcess.runBlocking(BuiltProducts.secondpass, arguments: ["record", "--help"])
+    @Test func helpListsEveryFlag() async throws {
+        let result = try await ChildProcess.run(BuiltProducts.secondpass, arguments: ["record", "--help"])
         #expect(result.status == 0)
         for flag in [
             "--text", "--split", "--audio-list", "--data", "--voices", "--noise-snr", "--nbest", "--output",

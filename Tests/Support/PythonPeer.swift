@@ -84,17 +84,30 @@ public enum PythonPeer {
     }
 
     /// Runs the Python source `code` (`python -c code arguments…`) with `input` on stdin and
-    /// returns its stdout.
+    /// returns its stdout, waiting on a dedicated thread: a parity run can take many seconds, and
+    /// blocking one of the two cooperative threads that long starves every in-process server.
     @discardableResult
-    public static func run(code: String, arguments: [String] = [], input: Data = Data()) throws -> Data {
-        try runBlocking(arguments: ["-c", code] + arguments, input: input, name: "python -c")
+    public static func run(code: String, arguments: [String] = [], input: Data = Data()) async throws -> Data
+    {
+        try requireInterpreter()
+        let result = try await ChildProcess.run(
+            python, arguments: ["-c", code] + arguments, input: input, environment: environment)
+        return try check(result, name: "python -c")
     }
 
     /// Runs `code` with `input` encoded as JSON on stdin and decodes its stdout as `Output`.
     public static func run<Input: Encodable, Output: Decodable>(
         code: String, json input: Input, as: Output.Type
-    ) throws -> Output {
-        try JSONDecoder().decode(Output.self, from: run(code: code, input: JSONEncoder().encode(input)))
+    ) async throws -> Output {
+        try JSONDecoder().decode(Output.self, from: await run(code: code, input: JSONEncoder().encode(input)))
+    }
+
+    /// `run(code:arguments:)` blocking the calling thread, for the few synchronous callers (static
+    /// set-up such as the manifests' YAML loader) whose Python runs are short.
+    public static func runBlocking(code: String, arguments: [String] = [], input: Data = Data()) throws
+        -> Data
+    {
+        try runBlocking(arguments: ["-c", code] + arguments, input: input, name: "python -c")
     }
 
     private static func runBlocking(arguments: [String], input: Data = Data(), name: String) throws -> Data {

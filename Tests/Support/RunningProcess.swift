@@ -165,6 +165,22 @@ public final class RunningProcess: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` (a wait for something this process should cause: a call it makes, a record it
+    /// sends) and fails at once, with everything the process printed, if the process ends first;
+    /// `timeout` is the safety net for a process that neither acts nor ends.
+    public func whileRunning<T: Sendable>(
+        _ what: String, timeout: Duration = .seconds(300), _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withTimeout(timeout, what) {
+            try await race(body) {
+                let exit = try await self.exit(timeout: timeout)
+                throw TestFailure(
+                    "\(self.executable.lastPathComponent) ended (\(exit.reason) \(exit.status)) before \(what)"
+                        + "\nstdout: \(exit.stdout)\nstderr: \(exit.stderr)")
+            }
+        }
+    }
+
     /// Sends `signal` (e.g. SIGTERM) if the process still runs.
     public func send(_ signal: Int32) {
         if process.isRunning { kill(process.processIdentifier, signal) }

@@ -5,26 +5,33 @@ import Synchronization
 /// The timeout is a safety net against a hung child or peer, never the way a test waits for a fact.
 /// It must fire even when `body` is stuck somewhere that ignores cancellation (a continuation
 /// nobody resumes, a blocking read): a task group would cancel such a body and then wait for it
-/// forever, turning a failure into a hung suite. So `body` runs in its own task, the first of
-/// its result and the deadline wins, and the loser is cancelled without being waited for.
+/// forever, turning a failure into a hung suite. So `body` races the deadline (`race`).
 public func withTimeout<T: Sendable>(
     _ timeout: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
+    try await race(body) {
+        try await Task.sleep(for: timeout)
+        throw TestFailure("timed out after \(timeout) waiting for \(what)")
+    }
+}
+
+/// The outcome of whichever of `first` and `second` ends first; the other is cancelled and not
+/// waited for (it may ignore cancellation).
+public func race<T: Sendable>(
+    _ first: @escaping @Sendable () async throws -> T, _ second: @escaping @Sendable () async throws -> T
+) async throws -> T {
     let outcome = FirstOutcome<T>()
-    let work = Task {
-        do {
-            outcome.settle(.success(try await body()))
-        } catch {
-            outcome.settle(.failure(error))
+    let tasks = [first, second].map { body in
+        Task {
+            do {
+                outcome.settle(.success(try await body()))
+            } catch {
+                outcome.settle(.failure(error))
+            }
         }
     }
-    let deadline = Task {
-        try await Task.sleep(for: timeout)
-        outcome.settle(.failure(TestFailure("timed out after \(timeout) waiting for \(what)")))
-    }
     defer {
-        work.cancel()
-        deadline.cancel()
+        for task in tasks { task.cancel() }
     }
     return try await withTaskCancellationHandler {
         try await outcome.value()
