@@ -6,11 +6,10 @@ public import Foundation
 
 /// One plain HTTP/1.1 request to a loopback port (the services' `/metrics` endpoints), for tests.
 ///
-/// Not `URLSession`: FoundationNetworking's curl-backed session once stalled for good in the
-/// suite (a `data(from:)` against a live replica that never returned while the machine sat idle,
-/// and ignored the cancellation of the timeout around it), which hung the whole run. This is a
-/// blocking socket on its own thread with send and receive timeouts, one connection per request
-/// (`Connection: close`), so a silent server is an error after `timeout`, never a hang.
+/// A blocking socket on its own thread with send and receive timeouts, one connection per request
+/// (`Connection: close`): a silent server is an error after `timeout`, never a wait that only
+/// cancellation could end. (`URLSession` was suspected when the suite hung; the cause was another
+/// wait, but a request bounded by the kernel's timeouts needs no FoundationNetworking to trust.)
 public enum HTTPRequest {
     public struct Response: Sendable {
         public let status: Int
