@@ -62,6 +62,15 @@ public enum FusionTuner {
             firstPassWeights: [1], lmWeights: (0...30).map { Double($0) * 0.05 },
             lengthBonuses: (-4...12).map { Double($0) * 0.25 })
 
+        /// LM weight 0…8 by 0.1, length bonus −10…4 by 0.25: 4,617 points, for lists of either
+        /// kind. Real decoder lists carry acoustic log-likelihoods in their first-pass totals, so
+        /// their best LM weights and bonuses lie far outside `standard` (on the recorded
+        /// PocketSphinx lists every system's best point sat on its edge; Docs/results.md). Still a
+        /// fraction of a second per system on a thousand lists.
+        public static let wide = SearchSpace(
+            firstPassWeights: [1], lmWeights: (0...80).map { Double($0) * 0.1 },
+            lengthBonuses: (-40...16).map { Double($0) * 0.25 })
+
         /// The weights of `fusion` that sit on an outer candidate of their dimension, as
         /// `(flag name, value)`: the best point of a grid may then lie beyond it (real decoder
         /// lists, whose scores are acoustic log-likelihoods, need far larger LM weights than

@@ -37,7 +37,7 @@ struct SystemEvaluator {
             devScored = dev.map { lm.rescore($0.list, fusion: start) }
         }
         let tuning = FusionTuner.search(
-            DevelopmentTuning.utterances(records: dev, rescored: devScored), start: start, space: .standard,
+            DevelopmentTuning.utterances(records: dev, rescored: devScored), start: start, space: .wide,
             method: .grid)
         let fusion = tuning.best
 

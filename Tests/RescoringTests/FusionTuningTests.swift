@@ -130,6 +130,32 @@ import Testing
         }
     }
 
+    @Test("the wide space holds the standard one and finds an LM weight that lies beyond it")
+    func wideSpace() {
+        let standard = FusionTuner.SearchSpace.standard
+        let wide = FusionTuner.SearchSpace.wide
+        #expect(wide.lmWeights.count * wide.lengthBonuses.count == 4_617)
+        for value in standard.lmWeights {
+            #expect(wide.lmWeights.contains { abs($0 - value) < 1e-9 }, "LM weight \(value)")
+        }
+        for value in standard.lengthBonuses { #expect(wide.lengthBonuses.contains(value)) }
+        // Acoustic-scale first-pass totals: only an LM weight above 2.5 lets the LM's 10-nat
+        // preference outweigh the first pass's 25-unit one (the shape of real decoder lists).
+        let utterances = (0..<4).map { _ in
+            FusionTuner.Utterance(
+                hypotheses: [
+                    FusionTuner.Hypothesis(firstPass: -100, lm: -30, words: 5, errors: 1),
+                    FusionTuner.Hypothesis(firstPass: -125, lm: -20, words: 5, errors: 0),
+                ], referenceWords: 5)
+        }
+        let start = ScoreFusion(firstPassWeight: 1, lmWeight: 0.3, lengthBonus: 1.5)
+        let narrow = FusionTuner.search(utterances, start: start, space: standard, method: .grid)
+        #expect(narrow.bestErrors == 4)
+        let found = FusionTuner.search(utterances, start: start, space: wide, method: .grid)
+        #expect(found.bestErrors == 0)
+        #expect(found.best.lmWeight > 2.5)
+    }
+
     @Test(
         "a best point on an outer candidate is reported per dimension; a lone candidate and an LM weight of 0 never are"
     )
