@@ -265,7 +265,7 @@ let package = Package(
         .testTarget(
             name: "H2RPCTests",
             dependencies: [
-                "H2RPC", "RescoringMessages", "SeededRandom",
+                "H2RPC", "RescoringMessages", "SeededRandom", "SecondPassTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Foundation
+import SecondPassTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -91,21 +92,8 @@ enum RawSocket {
     private static func blockingExchange(
         port: Int, payload: [UInt8], shutdownWrite: Bool, timeout: Duration
     ) throws -> Outcome {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw PeerToolError(description: "socket() failed") }
+        let fd = try LoopbackSocket.connect(port: port, receiveTimeout: .milliseconds(200))
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw PeerToolError(description: "connect() failed: \(errno)") }
-        var receiveTimeout = timeval(tv_sec: 0, tv_usec: 200_000)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &receiveTimeout, socklen_t(MemoryLayout<timeval>.size))
         var sent = 0
         while sent < payload.count {
             let count = payload[sent...].withUnsafeBytes {

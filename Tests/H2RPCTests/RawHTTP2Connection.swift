@@ -1,4 +1,5 @@
 import Foundation
+import SecondPassTestSupport
 import Synchronization
 
 #if canImport(Glibc)
@@ -62,23 +63,7 @@ final class RawHTTP2Connection: Sendable {
 
     /// Connects and sends the client preface and an empty SETTINGS frame.
     init(port: Int) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw PeerToolError(description: "socket() failed") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
-            Glibc.close(fd)
-            throw PeerToolError(description: "connect() failed: \(errno)")
-        }
-        var receiveTimeout = timeval(tv_sec: 0, tv_usec: 100_000)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &receiveTimeout, socklen_t(MemoryLayout<timeval>.size))
+        let fd = try LoopbackSocket.connect(port: port, receiveTimeout: .milliseconds(100))
         self.fd = fd
         try send(
             RawSocket.preface + RawSocket.frame(type: RawFrame.settings, flags: 0, streamID: 0, payload: []))

@@ -47,24 +47,8 @@ public enum HTTPRequest {
         -> Response
     {
         let what = "\(method) http://127.0.0.1:\(port)\(path)"
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw TestFailure("\(what): socket: errno \(errno)") }
+        let descriptor = try LoopbackSocket.connect(port: port, receiveTimeout: timeout, sendTimeout: timeout)
         defer { close(descriptor) }
-        let seconds = timeout.components.seconds
-        var limit = timeval(tv_sec: Int(max(1, seconds)), tv_usec: 0)
-        for option in [SO_RCVTIMEO, SO_SNDTIMEO] {
-            setsockopt(descriptor, SOL_SOCKET, option, &limit, socklen_t(MemoryLayout<timeval>.size))
-        }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw TestFailure("\(what): connect: errno \(errno)") }
         let request = Array(
             "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
         var sent = 0
