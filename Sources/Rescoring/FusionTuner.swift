@@ -65,8 +65,7 @@ public enum FusionTuner {
         /// LM weight 0…8 by 0.1, length bonus −10…4 by 0.25: 4,617 points, for lists of either
         /// kind. Real decoder lists carry acoustic log-likelihoods in their first-pass totals, so
         /// their best LM weights and bonuses lie far outside `standard` (on the recorded
-        /// PocketSphinx lists every system's best point sat on its edge; Docs/results.md). Still a
-        /// fraction of a second per system on a thousand lists.
+        /// PocketSphinx lists every system's best point sat on its edge; Docs/results.md).
         public static let wide = SearchSpace(
             firstPassWeights: [1], lmWeights: (0...80).map { Double($0) * 0.1 },
             lengthBonuses: (-40...16).map { Double($0) * 0.25 })

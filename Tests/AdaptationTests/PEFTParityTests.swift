@@ -22,7 +22,7 @@ struct PEFTParityTests {
     @Test(
         "an adapter written by Swift gives PEFT's log-probabilities within 1e-4",
         arguments: ["lora", "rslora", "adalora"])
-    func swiftAdapterInPEFT(kind: String) throws {
+    func swiftAdapterInPEFT(kind: String) async throws {
         BLAS.setThreadCount(1)
         let directory = try Support.temporaryDirectory()
         defer { Support.cleanUp(directory) }
@@ -49,7 +49,7 @@ struct PEFTParityTests {
             model: model, configuration: configuration, baseName: "tiny", to: adapterDirectory)
         let sequences = Support.randomSequences(count: 4, lengths: 3...20, vocabulary: 43, seed: 3)
         try Support.writeBatch(sequences, to: directory.appendingPathComponent("batch.json"))
-        try Support.runPEFT([
+        try await Support.runPEFT([
             "logprobs", directory.appendingPathComponent("base").path, adapterDirectory.path,
             directory.appendingPathComponent("batch.json").path,
             directory.appendingPathComponent("out.json").path,
@@ -67,13 +67,13 @@ struct PEFTParityTests {
     @Test(
         "an adapter saved by PEFT loads in Swift with equal outputs",
         arguments: ["lora", "rslora", "adalora"])
-    func peftAdapterInSwift(kind: String) throws {
+    func peftAdapterInSwift(kind: String) async throws {
         BLAS.setThreadCount(1)
         let directory = try Support.temporaryDirectory()
         defer { Support.cleanUp(directory) }
         var model = try writeBase(directory)
         let adapterDirectory = directory.appendingPathComponent("peft")
-        try Support.runPEFT([
+        try await Support.runPEFT([
             "create", directory.appendingPathComponent("base").path, adapterDirectory.path, "5", kind,
         ])
         let loaded = try PEFTAdapterFiles.load(from: adapterDirectory, into: &model)
@@ -84,7 +84,7 @@ struct PEFTParityTests {
         }
         let sequences = Support.randomSequences(count: 3, lengths: 2...20, vocabulary: 43, seed: 8)
         try Support.writeBatch(sequences, to: directory.appendingPathComponent("batch.json"))
-        try Support.runPEFT([
+        try await Support.runPEFT([
             "logprobs", directory.appendingPathComponent("base").path, adapterDirectory.path,
             directory.appendingPathComponent("batch.json").path,
             directory.appendingPathComponent("out.json").path,
@@ -96,7 +96,7 @@ struct PEFTParityTests {
     }
 
     @Test("LoRA gradients of one step match PEFT's within 2e-5 absolute + 1e-3 relative")
-    func gradientsMatchPEFT() throws {
+    func gradientsMatchPEFT() async throws {
         BLAS.setThreadCount(1)
         let directory = try Support.temporaryDirectory()
         defer { Support.cleanUp(directory) }
@@ -110,7 +110,7 @@ struct PEFTParityTests {
         let sequences = Support.randomSequences(count: 4, lengths: 2...20, vocabulary: 43, seed: 12)
         try Support.writeBatch(sequences, to: directory.appendingPathComponent("batch.json"))
         let output = directory.appendingPathComponent("grads.safetensors")
-        try Support.runPEFT([
+        try await Support.runPEFT([
             "grads", directory.appendingPathComponent("base").path, adapterDirectory.path,
             directory.appendingPathComponent("batch.json").path, output.path,
         ])

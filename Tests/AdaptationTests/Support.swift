@@ -60,8 +60,8 @@ enum Support {
     static var packageRoot: URL { PythonPeer.packageRoot }
 
     /// Runs `Tests/AdaptationTests/Python/peft_reference.py`; throws with stderr on failure.
-    static func runPEFT(_ arguments: [String]) throws {
-        try PythonPeer.runReference(
+    static func runPEFT(_ arguments: [String]) async throws {
+        try await PythonPeer.runReference(
             script: "Tests/AdaptationTests/Python/peft_reference.py", arguments: arguments)
     }
 

@@ -29,7 +29,7 @@ struct HuggingFaceParityTests {
     }
 
     @Test("(a) a checkpoint written by Swift gives transformers' log-probabilities within 1e-4")
-    func swiftCheckpointInTransformers() throws {
+    func swiftCheckpointInTransformers() async throws {
         let directory = try TestSupport.temporaryDirectory()
         defer { TestSupport.cleanUp(directory) }
         let config = GPT2Config(
@@ -39,7 +39,7 @@ struct HuggingFaceParityTests {
         try model.save(huggingFaceDirectory: directory.appendingPathComponent("model"))
         let sequences = TestSupport.randomSequences(count: 5, lengths: 3...20, vocabulary: 47, seed: 3)
         try TestSupport.writeBatch(sequences, to: directory.appendingPathComponent("batch.json"))
-        try TestSupport.runReference([
+        try await TestSupport.runReference([
             "logprobs", directory.appendingPathComponent("model").path,
             directory.appendingPathComponent("batch.json").path,
             directory.appendingPathComponent("out.json").path,
@@ -50,16 +50,16 @@ struct HuggingFaceParityTests {
     }
 
     @Test("(b) a checkpoint saved by transformers loads in Swift with equal log-probabilities")
-    func transformersCheckpointInSwift() throws {
+    func transformersCheckpointInSwift() async throws {
         let directory = try TestSupport.temporaryDirectory()
         defer { TestSupport.cleanUp(directory) }
         let modelDirectory = directory.appendingPathComponent("hf")
-        try TestSupport.runReference(["create", modelDirectory.path, "5"])
+        try await TestSupport.runReference(["create", modelDirectory.path, "5"])
         let model = try GPT2Model(huggingFaceDirectory: modelDirectory)
         #expect(model.config.bosTokenId == 1 && model.config.eosTokenId == 2)
         let sequences = TestSupport.randomSequences(count: 4, lengths: 2...24, vocabulary: 53, seed: 9)
         try TestSupport.writeBatch(sequences, to: directory.appendingPathComponent("batch.json"))
-        try TestSupport.runReference([
+        try await TestSupport.runReference([
             "logprobs", modelDirectory.path, directory.appendingPathComponent("batch.json").path,
             directory.appendingPathComponent("out.json").path,
         ])
@@ -77,7 +77,7 @@ struct HuggingFaceParityTests {
     }
 
     @Test("(c) gradients of one training step match torch within 2e-5 absolute + 1e-3 relative")
-    func gradientsMatchTorch() throws {
+    func gradientsMatchTorch() async throws {
         let directory = try TestSupport.temporaryDirectory()
         defer { TestSupport.cleanUp(directory) }
         let config = GPT2Config(
@@ -88,7 +88,7 @@ struct HuggingFaceParityTests {
         let sequences = TestSupport.randomSequences(count: 4, lengths: 2...16, vocabulary: 41, seed: 4)
         try TestSupport.writeBatch(sequences, to: directory.appendingPathComponent("batch.json"))
         let output = directory.appendingPathComponent("grads.safetensors")
-        try TestSupport.runReference([
+        try await TestSupport.runReference([
             "grads", directory.appendingPathComponent("model").path,
             directory.appendingPathComponent("batch.json").path,
             output.path,

@@ -48,8 +48,8 @@ enum TestSupport {
     static var packageRoot: URL { PythonPeer.packageRoot }
 
     /// Runs `Tests/NeuralLMTests/Python/gpt2_reference.py` with arguments; throws with stderr on failure.
-    static func runReference(_ arguments: [String]) throws {
-        try PythonPeer.runReference(
+    static func runReference(_ arguments: [String]) async throws {
+        try await PythonPeer.runReference(
             script: "Tests/NeuralLMTests/Python/gpt2_reference.py", arguments: arguments)
     }
 

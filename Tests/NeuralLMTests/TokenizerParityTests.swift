@@ -20,10 +20,12 @@ struct TokenizerParityTests {
     }
 
     /// Runs `Tests/Python/tokenizer_parity.py` on a tokenizer file and sentences.
-    static func pythonReference(tokenizerFile: URL, sentences: [String], folder: URL) throws -> Reference {
+    static func pythonReference(tokenizerFile: URL, sentences: [String], folder: URL) async throws
+        -> Reference
+    {
         let sentencesFile = folder.appendingPathComponent("sentences.json")
         try JSONEncoder().encode(sentences).write(to: sentencesFile)
-        let output = try PythonPeer.runReference(
+        let output = try await PythonPeer.runReference(
             script: "Tests/Python/tokenizer_parity.py", arguments: [tokenizerFile.path, sentencesFile.path])
         return try JSONDecoder().decode(Reference.self, from: output)
     }
@@ -39,7 +41,7 @@ struct TokenizerParityTests {
     }
 
     @Test("Swift and Python encode and decode identically", arguments: tokenizerSources)
-    func parity(source: String) throws {
+    func parity(source: String) async throws {
         let folder = try TokenizerTestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file: URL
@@ -51,7 +53,8 @@ struct TokenizerParityTests {
         }
         let tokenizer = try TokenizerFile.read(from: file)
         let sentences = TokenizerTestSupport.paritySentences(count: 300, seed: 2024)
-        let reference = try Self.pythonReference(tokenizerFile: file, sentences: sentences, folder: folder)
+        let reference = try await Self.pythonReference(
+            tokenizerFile: file, sentences: sentences, folder: folder)
         #expect(reference.version == "0.19.1")
         try #require(reference.ids.count == sentences.count)
         var mismatches = 0

@@ -65,34 +65,26 @@ public enum PythonPeer {
     ///
     /// Most parity tests exchange data through files, so only the exit status and errors matter.
     @discardableResult
-    public static func runReference(script path: String, arguments: [String]) throws -> Data {
-        try runBlocking(arguments: [packageRoot.appendingPathComponent(path).path] + arguments, name: path)
+    public static func runReference(script path: String, arguments: [String]) async throws -> Data {
+        try await run(arguments: [packageRoot.appendingPathComponent(path).path] + arguments, name: path)
     }
 
     /// Runs `<folder>/<script> arguments…` (folder relative to the package root) with `input` on
-    /// stdin and returns its stdout, waiting on a dedicated thread so in-process servers keep
-    /// running while Python talks to them.
+    /// stdin and returns its stdout.
     public static func run(
         script: String, in folder: String = "Tests/Interop", arguments: [String] = [], input: Data = Data()
     ) async throws -> Data {
-        try requireInterpreter()
         let path = "\(folder)/\(script)"
-        let result = try await ChildProcess.run(
-            python, arguments: [packageRoot.appendingPathComponent(path).path] + arguments, input: input,
-            environment: environment)
-        return try check(result, name: path)
+        return try await run(
+            arguments: [packageRoot.appendingPathComponent(path).path] + arguments, input: input, name: path)
     }
 
     /// Runs the Python source `code` (`python -c code arguments…`) with `input` on stdin and
-    /// returns its stdout, waiting on a dedicated thread: a parity run can take many seconds, and
-    /// blocking one of the two cooperative threads that long starves every in-process server.
+    /// returns its stdout.
     @discardableResult
     public static func run(code: String, arguments: [String] = [], input: Data = Data()) async throws -> Data
     {
-        try requireInterpreter()
-        let result = try await ChildProcess.run(
-            python, arguments: ["-c", code] + arguments, input: input, environment: environment)
-        return try check(result, name: "python -c")
+        try await run(arguments: ["-c", code] + arguments, input: input, name: "python -c")
     }
 
     /// Runs `code` with `input` encoded as JSON on stdin and decodes its stdout as `Output`.
@@ -102,17 +94,23 @@ public enum PythonPeer {
         try JSONDecoder().decode(Output.self, from: await run(code: code, input: JSONEncoder().encode(input)))
     }
 
-    /// `run(code:arguments:)` blocking the calling thread, for the few synchronous callers (static
-    /// set-up such as the manifests' YAML loader) whose Python runs are short.
+    /// `run(code:arguments:input:)` blocking the calling thread, for the few synchronous callers
+    /// (static set-up such as the manifests' YAML loader) whose Python runs are short.
     public static func runBlocking(code: String, arguments: [String] = [], input: Data = Data()) throws
         -> Data
     {
-        try runBlocking(arguments: ["-c", code] + arguments, input: input, name: "python -c")
-    }
-
-    private static func runBlocking(arguments: [String], input: Data = Data(), name: String) throws -> Data {
         try requireInterpreter()
         let result = try ChildProcess.runBlocking(
+            python, arguments: ["-c", code] + arguments, input: input, environment: environment)
+        return try check(result, name: "python -c")
+    }
+
+    /// Every asynchronous run: Python waits on a dedicated thread (`ChildProcess.run`), never on
+    /// one of the two cooperative threads, so in-process servers keep answering while a parity
+    /// run of many seconds goes on.
+    private static func run(arguments: [String], input: Data = Data(), name: String) async throws -> Data {
+        try requireInterpreter()
+        let result = try await ChildProcess.run(
             python, arguments: arguments, input: input, environment: environment)
         return try check(result, name: name)
     }
