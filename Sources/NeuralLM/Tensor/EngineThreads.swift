@@ -16,9 +16,11 @@ public enum EngineThreads {
     public static var count: Int { max(1, Int(openblas_get_num_threads())) }
 
     /// Sets the count for OpenBLAS and the engine's kernels; results do not depend on it.
+    ///
+    /// A count below 1 is passed on as before this type existed: OpenBLAS then keeps its pool
+    /// size (the machine's cores), and `count` reports that.
     public static func setCount(_ count: Int) {
-        precondition(count >= 1, "thread count \(count) must be at least 1")
-        changes.withLock { _ in openblas_set_num_threads(Int32(count)) }
+        changes.withLock { _ in openblas_set_num_threads(Int32(clamping: count)) }
     }
 
     /// Runs `body` with the count set to `count`, restoring the previous count afterwards.
