@@ -50,8 +50,19 @@ enum Dropout {
         return mask
     }
 
+    /// Multiplies by the mask element-wise, in parallel element ranges.
+    ///
+    /// Drawing the mask stays sequential: it consumes the xoshiro stream in a fixed order that
+    /// checkpoints and batched MWER rely on.
     static func apply(_ mask: [Float], to tensor: inout Tensor) {
         precondition(mask.count == tensor.count, "dropout mask size")
-        for index in 0..<mask.count { tensor.storage[index] *= mask[index] }
+        let count = mask.count
+        mask.withUnsafePointer { m in
+            tensor.withUnsafeMutablePointer { target in
+                ParallelChunks.forEachElementRange(count: count) { range in
+                    for index in range { target[index] *= m[index] }
+                }
+            }
+        }
     }
 }

@@ -79,13 +79,25 @@ extension GPT2Model {
         if embeddingsRequireGrad {
             let c = config.nEmbd
             var gradPosition = Tensor(zeros: positionEmbedding.shape)
-            for row in 0..<trace.tokens.count {
-                let t = trace.tokens[row] * c
-                let p = trace.positions[row] * c
-                for j in 0..<c {
-                    let g = grad.storage[row * c + j]
-                    gradEmbedding.storage[t + j] += g
-                    gradPosition.storage[p + j] += g
+            let tokens = trace.tokens
+            let positions = trace.positions
+            // Rows repeat tokens and positions, so split by columns: each range scatters its
+            // columns in row order, the same sums as one thread.
+            grad.withUnsafePointer { dx in
+                gradEmbedding.withUnsafeMutablePointer { dwte in
+                    gradPosition.withUnsafeMutablePointer { dwpe in
+                        ParallelChunks.forEachColumnRange(rows: tokens.count, width: c) { columns in
+                            for row in 0..<tokens.count {
+                                let t = tokens[row] * c
+                                let p = positions[row] * c
+                                for j in columns {
+                                    let g = dx[row * c + j]
+                                    dwte[t + j] += g
+                                    dwpe[p + j] += g
+                                }
+                            }
+                        }
+                    }
                 }
             }
             gradients["transformer.wte.weight"] = gradEmbedding

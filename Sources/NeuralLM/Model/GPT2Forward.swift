@@ -59,13 +59,15 @@ extension GPT2Model {
             sequenceMajorDropout && dropout != nil
             ? SequenceMajorDropout(config: config, segments: segments, rng: &dropout!) : nil
         var x = Tensor(zeros: [rows, c])
-        x.storage.withUnsafeMutableBufferPointer { out in
-            tokenEmbedding.storage.withUnsafeBufferPointer { wte in
-                positionEmbedding.storage.withUnsafeBufferPointer { wpe in
-                    for row in 0..<rows {
-                        let t = tokens[row] * c
-                        let p = positions[row] * c
-                        for j in 0..<c { out[row * c + j] = wte[t + j] + wpe[p + j] }
+        x.withUnsafeMutablePointer { out in
+            tokenEmbedding.withUnsafePointer { wte in
+                positionEmbedding.withUnsafePointer { wpe in
+                    ParallelChunks.forEachRowRange(rows: rows, width: c) { range in
+                        for row in range {
+                            let t = tokens[row] * c
+                            let p = positions[row] * c
+                            for j in 0..<c { out[row * c + j] = wte[t + j] + wpe[p + j] }
+                        }
                     }
                 }
             }

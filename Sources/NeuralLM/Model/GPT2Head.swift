@@ -4,7 +4,8 @@
 /// chunk at once (the causal-LM loss, whose row scale is known before the forward), while
 /// `headForward` keeps every row's exponentiated logits so that `headBackward(exponentials:…)`
 /// can apply a per-row scale chosen after all losses are known (MWER). With equal scales both
-/// give bit-identical gradients.
+/// give bit-identical gradients. Between the head's matrix products, rows are exponentiated and
+/// differentiated in parallel row ranges (`ParallelChunks`); losses are summed in row order.
 extension GPT2Model {
     /// Loss sum, gradient to the hidden states and the head's share of the token-embedding
     /// gradient (empty if embeddings are frozen), for one scale on every predicting row.
@@ -16,21 +17,28 @@ extension GPT2Model {
         var gradHidden = Tensor(zeros: hidden.shape)
         var gradEmbedding = Tensor(zeros: embeddingsRequireGrad ? tokenEmbedding.shape : [0])
         var logits = [Float](repeating: 0, count: min(Self.headChunkRows, hidden.rows) * v)
+        var rowLosses = [Double](repeating: 0, count: min(Self.headChunkRows, hidden.rows))
         var start = 0
         while start < hidden.rows {
             let count = min(Self.headChunkRows, hidden.rows - start)
             logits.withUnsafeMutablePointer { out in
                 headLogits(hidden: hidden, start: start, count: count, into: out)
-                for row in 0..<count {
-                    let base = out + row * v
-                    guard let target = targets[start + row] else {
-                        base.update(repeating: 0, count: v)
-                        continue
+                rowLosses.withUnsafeMutableBufferPointer { losses in
+                    ParallelChunks.forEachRowRange(rows: count, width: v) { range in
+                        for row in range {
+                            let base = out + row * v
+                            guard let target = targets[start + row] else {
+                                base.update(repeating: 0, count: v)
+                                continue
+                            }
+                            let (loss, sum) = Self.exponentiateRow(base, count: v, target: target)
+                            losses[row] = loss
+                            Self.softmaxGradientRow(base, count: v, target: target, scale: scale, sum: sum)
+                        }
                     }
-                    let (loss, sum) = Self.exponentiateRow(base, count: v, target: target)
-                    lossSum += loss
-                    Self.softmaxGradientRow(base, count: v, target: target, scale: scale, sum: sum)
                 }
+                // Summed in row order, as one thread would.
+                for row in 0..<count where targets[start + row] != nil { lossSum += rowLosses[row] }
                 accumulateHeadGradients(
                     gradLogits: out, hidden: hidden, start: start, count: count, gradHidden: &gradHidden,
                     gradEmbedding: &gradEmbedding)
@@ -55,14 +63,20 @@ extension GPT2Model {
             exponentials.withUnsafeMutablePointer { buffer in
                 let out = buffer + start * v
                 headLogits(hidden: hidden, start: start, count: count, into: out)
-                for row in 0..<count {
-                    let base = out + row * v
-                    guard let target = targets[start + row] else {
-                        base.update(repeating: 0, count: v)
-                        continue
+                rowLosses.withUnsafeMutableBufferPointer { losses in
+                    sums.withUnsafeMutableBufferPointer { rowSums in
+                        ParallelChunks.forEachRowRange(rows: count, width: v) { range in
+                            for row in range {
+                                let base = out + row * v
+                                guard let target = targets[start + row] else {
+                                    base.update(repeating: 0, count: v)
+                                    continue
+                                }
+                                (losses[start + row], rowSums[start + row]) = Self.exponentiateRow(
+                                    base, count: v, target: target)
+                            }
+                        }
                     }
-                    (rowLosses[start + row], sums[start + row]) = Self.exponentiateRow(
-                        base, count: v, target: target)
                 }
             }
             start += count
@@ -82,11 +96,13 @@ extension GPT2Model {
             let count = min(Self.headChunkRows, hidden.rows - start)
             exponentials.withUnsafeMutablePointer { buffer in
                 let out = buffer + start * v
-                for row in 0..<count {
-                    guard let target = targets[start + row] else { continue }
-                    Self.softmaxGradientRow(
-                        out + row * v, count: v, target: target, scale: rowScales[start + row],
-                        sum: sums[start + row])
+                ParallelChunks.forEachRowRange(rows: count, width: v) { range in
+                    for row in range {
+                        guard let target = targets[start + row] else { continue }
+                        Self.softmaxGradientRow(
+                            out + row * v, count: v, target: target, scale: rowScales[start + row],
+                            sum: sums[start + row])
+                    }
                 }
                 accumulateHeadGradients(
                     gradLogits: out, hidden: hidden, start: start, count: count, gradHidden: &gradHidden,

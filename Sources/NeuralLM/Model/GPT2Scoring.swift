@@ -16,11 +16,13 @@ extension GPT2Model {
         let v = config.vocabSize
         let rows = logits.rows
         logits.withUnsafeMutablePointer { buffer in
-            for row in 0..<rows {
-                let base = buffer + row * v
-                let maximum = FastMath.max(base, count: v)
-                let logSum = maximum + Float.logOf(FastMath.sumExpShifted(base, count: v, shift: maximum))
-                for j in 0..<v { base[j] -= logSum }
+            ParallelChunks.forEachRowRange(rows: rows, width: v) { range in
+                for row in range {
+                    let base = buffer + row * v
+                    let maximum = FastMath.max(base, count: v)
+                    let logSum = maximum + Float.logOf(FastMath.sumExpShifted(base, count: v, shift: maximum))
+                    for j in 0..<v { base[j] -= logSum }
+                }
             }
         }
         var result: [Tensor] = []
@@ -90,7 +92,8 @@ extension GPT2Model {
     ///
     /// A row may need several targets (a prefix-trie node's last position is followed by each
     /// child's first token and by EOS); the log-normaliser is computed once per row. The head runs
-    /// in chunks of rows so the full `[rows, vocab]` logits never coexist.
+    /// in chunks of rows so the full `[rows, vocab]` logits never coexist; each chunk's rows are
+    /// normalised in parallel row ranges (`ParallelChunks`).
     func targetLogProbabilities(hidden: Tensor, targets: [[Int]]) -> [[Float]] {
         let c = config.nEmbd
         let v = config.vocabSize
@@ -105,14 +108,19 @@ extension GPT2Model {
                         BLAS.gemm(
                             transposeB: true, m: count, n: v, k: c, a: h + start * c, lda: c, b: wte, ldb: c,
                             c: out, ldc: v)
-                        for row in 0..<count {
-                            let wanted = targets[start + row]
-                            guard !wanted.isEmpty else { continue }
-                            let base = out + row * v
-                            let maximum = FastMath.max(base, count: v)
-                            let logNormalizer =
-                                maximum + Float.logOf(FastMath.sumExpShifted(base, count: v, shift: maximum))
-                            result[start + row] = wanted.map { base[$0] - logNormalizer }
+                        result.withUnsafeMutableBufferPointer { slots in
+                            ParallelChunks.forEachRowRange(rows: count, width: v) { range in
+                                for row in range {
+                                    let wanted = targets[start + row]
+                                    guard !wanted.isEmpty else { continue }
+                                    let base = out + row * v
+                                    let maximum = FastMath.max(base, count: v)
+                                    let logNormalizer =
+                                        maximum
+                                        + Float.logOf(FastMath.sumExpShifted(base, count: v, shift: maximum))
+                                    slots[start + row] = wanted.map { base[$0] - logNormalizer }
+                                }
+                            }
                         }
                     }
                 }

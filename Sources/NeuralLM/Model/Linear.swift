@@ -31,7 +31,9 @@ public struct Linear: Sendable {
         var output = Tensor(zeros: [rows, n])
         output.withUnsafeMutablePointer { y in
             bias.withUnsafePointer { b in
-                for row in 0..<rows { (y + row * n).update(from: b, count: n) }
+                ParallelChunks.forEachRowRange(rows: rows, width: n) { range in
+                    for row in range { (y + row * n).update(from: b, count: n) }
+                }
             }
         }
         BLAS.gemm(
@@ -87,16 +89,19 @@ public struct Linear: Sendable {
             )
             gradWeight = gw
         }
-        gradOutput.storage.withUnsafeBufferPointer { dy in
-            if biasRequiresGrad {
-                var gb = Tensor(zeros: [n])
-                gb.storage.withUnsafeMutableBufferPointer { g in
-                    for row in 0..<rows {
-                        for column in 0..<n { g[column] += dy[row * n + column] }
+        if biasRequiresGrad {
+            // Column ranges, each summed in row order: the same floats at every thread count.
+            var gb = Tensor(zeros: [n])
+            gradOutput.withUnsafePointer { dy in
+                gb.withUnsafeMutablePointer { g in
+                    ParallelChunks.forEachColumnRange(rows: rows, width: n) { columns in
+                        for row in 0..<rows {
+                            for column in columns { g[column] += dy[row * n + column] }
+                        }
                     }
                 }
-                gradBias = gb
             }
+            gradBias = gb
         }
         var adapterGradients: [String: Tensor] = [:]
         if let adapter {

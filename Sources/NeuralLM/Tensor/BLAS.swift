@@ -5,15 +5,29 @@ import COpenBLAS
 /// Every matrix product of the engine goes through `gemm`, so the whole model runs at the
 /// machine's sgemm rate and thread count is controlled in one place.
 public enum BLAS {
-    /// Fixes the number of OpenBLAS threads (results are deterministic for a fixed count).
+    /// Sets the engine's thread count (`EngineThreads`): OpenBLAS's and the kernels' between the
+    /// matrix products. Results are bit-identical whatever the count.
     public static func setThreadCount(_ count: Int) {
-        openblas_set_num_threads(Int32(count))
+        EngineThreads.setCount(count)
     }
 
-    /// Current OpenBLAS thread count.
-    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+    /// The engine's thread count (`EngineThreads.count`).
+    public static var threadCount: Int { EngineThreads.count }
+
+    /// Largest inner dimension handed to OpenBLAS in one call.
+    ///
+    /// OpenBLAS cuts an inner dimension longer than its block size (`GEMM_Q`, 320 for sgemm on
+    /// Cooperlake) into blocks, and its single- and multi-threaded drivers round those blocks
+    /// differently (0.3.21: every k above 320 that is not a multiple of 32 gives other floats at 1
+    /// and at 2 threads). Blocks of at most 256, below `GEMM_Q` on every x86-64 core OpenBLAS
+    /// tunes, are never cut again by either driver, so a product is the same at every thread
+    /// count. Each extra block costs one more pass over C, small beside its 2·m·n·256 flops.
+    static let innerBlock = 256
 
     /// C = alpha · op(A) · op(B) + beta · C for row-major matrices with leading dimensions.
+    ///
+    /// An inner dimension longer than `innerBlock` is summed in blocks of `innerBlock`, in order,
+    /// each block accumulating into C, so results do not depend on the thread count.
     ///
     /// - Parameters:
     ///   - m: rows of op(A) and C.
@@ -26,9 +40,18 @@ public enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         if m == 0 || n == 0 { return }
-        cblas_sgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        let blocks = max(1, (k + innerBlock - 1) / innerBlock)
+        for block in 0..<blocks {
+            let start = block * innerBlock
+            let size = min(innerBlock, k - start)
+            // op(A)'s columns start..<start+size, op(B)'s rows start..<start+size.
+            let blockA = transposeA ? a + start * lda : a + start
+            let blockB = transposeB ? b + start : b + start * ldb
+            cblas_sgemm(
+                CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(max(0, size)), alpha, blockA, Int32(lda), blockB, Int32(ldb),
+                block == 0 ? beta : 1, c, Int32(ldc))
+        }
     }
 
     /// C = alpha · op(A) · op(B) + beta · C on tensors, with the same dimensions and leading

@@ -56,25 +56,45 @@ public struct Tensor: Sendable, Equatable {
         return worst
     }
 
-    /// Adds another tensor of the same shape element-wise.
+    /// Adds another tensor of the same shape element-wise (in parallel element ranges).
     public mutating func add(_ other: Tensor, scale: Float = 1) {
         precondition(shape == other.shape, "shapes \(shape) and \(other.shape) differ")
-        storage.withUnsafeMutableBufferPointer { target in
-            other.storage.withUnsafeBufferPointer { source in
-                for index in 0..<target.count { target[index] += scale * source[index] }
+        let count = self.count
+        withUnsafeMutablePointer { target in
+            other.withUnsafePointer { source in
+                ParallelChunks.forEachElementRange(count: count) { range in
+                    for index in range { target[index] += scale * source[index] }
+                }
             }
         }
     }
 
-    /// Multiplies every element by a scalar.
+    /// Multiplies every element by a scalar (in parallel element ranges).
     public mutating func scale(by factor: Float) {
-        storage.withUnsafeMutableBufferPointer { target in
-            for index in 0..<target.count { target[index] *= factor }
+        let count = self.count
+        withUnsafeMutablePointer { target in
+            ParallelChunks.forEachElementRange(count: count) { range in
+                for index in range { target[index] *= factor }
+            }
         }
     }
 
     /// Sum of squared elements in double precision.
+    ///
+    /// Each fixed range of `ParallelChunks.chunkElements` elements is summed on its own and the
+    /// partial sums are added in range order, so the value is the same at every thread count.
     public var squaredNorm: Double {
-        storage.reduce(0.0) { $0 + Double($1) * Double($1) }
+        let chunk = ParallelChunks.chunkElements
+        var partials = [Double](repeating: 0, count: (count + chunk - 1) / chunk)
+        withUnsafePointer { source in
+            partials.withUnsafeMutableBufferPointer { sums in
+                ParallelChunks.forEachElementRange(count: count) { range in
+                    var sum = 0.0
+                    for index in range { sum += Double(source[index]) * Double(source[index]) }
+                    sums[range.lowerBound / chunk] = sum
+                }
+            }
+        }
+        return partials.reduce(0, +)
     }
 }

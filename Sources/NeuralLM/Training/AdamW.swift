@@ -51,16 +51,20 @@ public struct AdamW: Sendable {
             var m = firstMoments.removeValue(forKey: name) ?? Tensor(zeros: parameter.shape)
             var v = secondMoments.removeValue(forKey: name) ?? Tensor(zeros: parameter.shape)
             let decay: Float = Self.decays(shape: parameter.shape) ? 1 - learningRate * h.weightDecay : 1
-            parameter.storage.withUnsafeMutableBufferPointer { p in
-                gradient.storage.withUnsafeBufferPointer { g in
-                    m.storage.withUnsafeMutableBufferPointer { mb in
-                        v.storage.withUnsafeMutableBufferPointer { vb in
-                            for i in 0..<p.count {
-                                p[i] *= decay
-                                mb[i] = h.beta1 * mb[i] + (1 - h.beta1) * g[i]
-                                vb[i] = h.beta2 * vb[i] + (1 - h.beta2) * g[i] * g[i]
-                                let denominator = vb[i].squareRoot() / correction2Root + h.epsilon
-                                p[i] -= stepSize * mb[i] / denominator
+            let count = parameter.count
+            parameter.withUnsafeMutablePointer { p in
+                gradient.withUnsafePointer { g in
+                    m.withUnsafeMutablePointer { mb in
+                        v.withUnsafeMutablePointer { vb in
+                            // Element-wise, so any split gives the same floats.
+                            ParallelChunks.forEachElementRange(count: count) { range in
+                                for i in range {
+                                    p[i] *= decay
+                                    mb[i] = h.beta1 * mb[i] + (1 - h.beta1) * g[i]
+                                    vb[i] = h.beta2 * vb[i] + (1 - h.beta2) * g[i] * g[i]
+                                    let denominator = vb[i].squareRoot() / correction2Root + h.epsilon
+                                    p[i] -= stepSize * mb[i] / denominator
+                                }
                             }
                         }
                     }
