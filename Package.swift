@@ -211,7 +211,7 @@ let package = Package(
             ]),
 
         .executableTarget(
-            name: "lm-bench", dependencies: ["NeuralLM", "Adaptation", "RescoringCore"],
+            name: "lm-bench", dependencies: ["NeuralLM", "Adaptation", "RescoringCore", "COpenBLAS"],
             path: "Benchmarks/LMBench"),
         /// Starts lora-rescorer and measures what abusive clients cost it (Scripts/bench-abuse).
         .executableTarget(
