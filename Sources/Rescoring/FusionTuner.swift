@@ -62,13 +62,20 @@ public enum FusionTuner {
             firstPassWeights: [1], lmWeights: (0...30).map { Double($0) * 0.05 },
             lengthBonuses: (-4...12).map { Double($0) * 0.25 })
 
-        /// LM weight 0…8 by 0.1, length bonus −10…4 by 0.25: 4,617 points, for lists of either
+        /// LM weight 0…20 by 0.1, length bonus −12…12 by 0.25: 19,497 points, for lists of either
         /// kind. Real decoder lists carry acoustic log-likelihoods in their first-pass totals, so
-        /// their best LM weights and bonuses lie far outside `standard` (on the recorded
-        /// PocketSphinx lists every system's best point sat on its edge; Docs/results.md).
+        /// their best LM weights and bonuses lie far outside `standard`: on the recorded
+        /// PocketSphinx lists every system's best point sat on its edge, and some on the edge of
+        /// an earlier 0…8 × −10…4 grid (the full fine-tune's best LM weight is about 14;
+        /// Docs/results.md). A search costs only re-ranking, so the extra points are cheap.
         public static let wide = SearchSpace(
-            firstPassWeights: [1], lmWeights: (0...80).map { Double($0) * 0.1 },
-            lengthBonuses: (-40...16).map { Double($0) * 0.25 })
+            firstPassWeights: [1], lmWeights: (0...200).map { Double($0) * 0.1 },
+            lengthBonuses: (-48...48).map { Double($0) * 0.25 })
+
+        /// The named spaces, as `secondpass tune --grid` spells them.
+        public static let named: [(name: String, space: SearchSpace)] = [
+            ("standard", .standard), ("wide", .wide),
+        ]
 
         /// The weights of `fusion` that sit on an outer candidate of their dimension, as
         /// `(flag name, value)`: the best point of a grid may then lie beyond it (real decoder

@@ -61,16 +61,26 @@ struct TuneCommand: AsyncParsableCommand {
         help: "Starting length bonus per word (lora-rescorer's default).")
     var startLengthBonus = 1.5
 
-    @Option(name: .customLong("lm-weights"), help: "Candidate LM weights as FROM:TO:STEP.")
-    var lmWeights = "0:1.5:0.05"
+    @Option(
+        help: ArgumentHelp(
+            "Candidate grid: standard (LM weight 0–1.5, length bonus −1–3) or wide (LM weight 0–20, bonus −12–12).",
+            discussion: """
+                standard suits simulated lists; real decoder lists, whose first-pass totals are \
+                acoustic log-likelihoods, need wide. The three flags below replace one dimension of it.
+                """))
+    var grid = "standard"
 
-    @Option(name: .customLong("length-bonuses"), help: "Candidate length bonuses as FROM:TO:STEP.")
-    var lengthBonuses = "-1:3:0.25"
+    @Option(name: .customLong("lm-weights"), help: "Candidate LM weights as FROM:TO:STEP (replaces the grid's).")
+    var lmWeights: String?
+
+    @Option(
+        name: .customLong("length-bonuses"), help: "Candidate length bonuses as FROM:TO:STEP (replaces the grid's).")
+    var lengthBonuses: String?
 
     @Option(
         name: .customLong("first-pass-weights"),
-        help: "Candidate first-pass weights as FROM:TO:STEP (only ratios matter, so 1 alone suffices).")
-    var firstPassWeights = "1:1:1"
+        help: "Candidate first-pass weights as FROM:TO:STEP (only ratios matter, so the grid's 1 alone suffices).")
+    var firstPassWeights: String?
 
     func validate() throws {
         guard (model == nil) != (ngram == nil) else {
@@ -82,12 +92,7 @@ struct TuneCommand: AsyncParsableCommand {
         guard FusionTuner.Method(rawValue: method) != nil else {
             throw ValidationError("--method must be grid or line, not '\(method)'")
         }
-        for (flag, value) in [
-            ("--lm-weights", lmWeights), ("--length-bonuses", lengthBonuses),
-            ("--first-pass-weights", firstPassWeights),
-        ] {
-            _ = try Self.range(value, flag: flag)
-        }
+        _ = try searchSpace()
         guard startLMWeight.isFinite, startLengthBonus.isFinite else {
             throw ValidationError("--start-lm-weight and --start-length-bonus must be finite")
         }
@@ -108,12 +113,23 @@ struct TuneCommand: AsyncParsableCommand {
         return (0...count).map { from + Double($0) * step }
     }
 
+    /// The named grid with any dimension the flags replace.
+    func searchSpace() throws -> FusionTuner.SearchSpace {
+        guard var space = FusionTuner.SearchSpace.named.first(where: { $0.name == grid })?.space else {
+            let names = FusionTuner.SearchSpace.named.map(\.name).joined(separator: " or ")
+            throw ValidationError("--grid must be \(names), not '\(grid)'")
+        }
+        if let lmWeights { space.lmWeights = try Self.range(lmWeights, flag: "--lm-weights") }
+        if let lengthBonuses { space.lengthBonuses = try Self.range(lengthBonuses, flag: "--length-bonuses") }
+        if let firstPassWeights {
+            space.firstPassWeights = try Self.range(firstPassWeights, flag: "--first-pass-weights")
+        }
+        return space
+    }
+
     func run() async throws {
         guard let method = FusionTuner.Method(rawValue: method) else { throw ValidationError("bad --method") }
-        let space = FusionTuner.SearchSpace(
-            firstPassWeights: try Self.range(firstPassWeights, flag: "--first-pass-weights"),
-            lmWeights: try Self.range(lmWeights, flag: "--lm-weights"),
-            lengthBonuses: try Self.range(lengthBonuses, flag: "--length-bonuses"))
+        let space = try searchSpace()
         let records = try NBestJSONL.read(contentsOfFile: nbest).records
         guard !records.isEmpty else { throw ValidationError("--nbest \(nbest) holds no N-best list") }
         let sources = try adapters.map { spec throws(RescorerModelError) in try AdapterSource(parsing: spec) }

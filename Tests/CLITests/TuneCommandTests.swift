@@ -40,4 +40,14 @@ import Testing
         #expect(CLI.errorLines(result).count == 1, "\(result.errorText)")
         #expect(result.errorText.contains("--lm-weights"))
     }
+
+    @Test func anUnknownGridIsOneLineNamingTheKnownOnes() async throws {
+        let result = try await CLI.run([
+            "tune", "--model", "Models/base", "--nbest", CLI.fixture("nbest.jsonl"), "--output",
+            "/tmp/unused.json", "--grid", "huge",
+        ])
+        #expect(result.status != 0)
+        #expect(CLI.errorLines(result).count == 1, "\(result.errorText)")
+        #expect(result.errorText.contains("--grid must be standard or wide, not 'huge'"))
+    }
 }

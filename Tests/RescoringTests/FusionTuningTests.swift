@@ -134,7 +134,7 @@ import Testing
     func wideSpace() {
         let standard = FusionTuner.SearchSpace.standard
         let wide = FusionTuner.SearchSpace.wide
-        #expect(wide.lmWeights.count * wide.lengthBonuses.count == 4_617)
+        #expect(wide.lmWeights.count * wide.lengthBonuses.count == 19_497)
         #expect(wide.lmWeights.min()! <= standard.lmWeights.min()!)
         #expect(wide.lmWeights.max()! > standard.lmWeights.max()!)
         #expect(wide.lengthBonuses.min()! < standard.lengthBonuses.min()!)
