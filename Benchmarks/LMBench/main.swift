@@ -42,8 +42,8 @@ func peakRSS() -> Double {
 }
 
 /// sgemm rate on square 1024 matrices and on the MLP's shape: OpenBLAS called directly, the
-/// peak the engine's achieved rates are compared with (`BLAS.gemm` cuts long inner dimensions
-/// into blocks for thread-count-independent results, which is the engine's cost, not the peak's).
+/// peak the engine's achieved rates are compared with (`BLAS.gemm` splits some inner dimensions
+/// in two for thread-count-independent results, which is the engine's cost, not the peak's).
 func sgemmRate(size m: Int, _ n: Int, _ k: Int, repeats: Int) -> Double {
     let a = [Float](repeating: 0.5, count: m * k)
     let b = [Float](repeating: 0.25, count: k * n)
@@ -54,7 +54,8 @@ func sgemmRate(size m: Int, _ n: Int, _ k: Int, repeats: Int) -> Double {
         let elapsed = clock.measure {
             for _ in 0..<5 {
                 cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b,
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k),
+                    b,
                     Int32(n), 0, &c, Int32(n))
             }
         }

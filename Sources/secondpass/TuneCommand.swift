@@ -70,16 +70,20 @@ struct TuneCommand: AsyncParsableCommand {
                 """))
     var grid = "standard"
 
-    @Option(name: .customLong("lm-weights"), help: "Candidate LM weights as FROM:TO:STEP (replaces the grid's).")
+    @Option(
+        name: .customLong("lm-weights"), help: "Candidate LM weights as FROM:TO:STEP (replaces the grid's).")
     var lmWeights: String?
 
     @Option(
-        name: .customLong("length-bonuses"), help: "Candidate length bonuses as FROM:TO:STEP (replaces the grid's).")
+        name: .customLong("length-bonuses"),
+        help: "Candidate length bonuses as FROM:TO:STEP (replaces the grid's).")
     var lengthBonuses: String?
 
     @Option(
         name: .customLong("first-pass-weights"),
-        help: "Candidate first-pass weights as FROM:TO:STEP (only ratios matter, so the grid's 1 alone suffices).")
+        help:
+            "Candidate first-pass weights as FROM:TO:STEP (only ratios matter, so the grid's 1 alone suffices)."
+    )
     var firstPassWeights: String?
 
     func validate() throws {
