@@ -53,14 +53,17 @@ import Testing
             _, client in
             let clock = ContinuousClock()
             let begin = clock.now
+            // Long enough for the request to reach the handler on a loaded machine (with 200 ms a
+            // call could expire before the handler ever started, and nothing would be cancelled).
             let error = await #expect(throws: RPCError.self) {
                 try await client.unary(
                     Self.sleepy, request: [1], serializer: codec, deserializer: codec,
-                    options: CallOptions(timeout: .milliseconds(200)))
+                    options: CallOptions(timeout: .seconds(1)))
             }
             #expect(error?.code == .deadlineExceeded)
             #expect(clock.now - begin < .seconds(10))
-            #expect(await cancelled.wait())
+            #expect(await started.wait(timeout: .seconds(30)), "the handler never started")
+            #expect(await cancelled.wait(timeout: .seconds(30)), "the handler was not cancelled")
         }
     }
 
